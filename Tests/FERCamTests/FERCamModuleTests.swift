@@ -1,0 +1,4 @@
+import Testing
+@testable import FERCam
+
+@Test func moduleLoads() { #expect(FERCamModule.name == "FERCam") }

@@ -1,0 +1,4 @@
+import Testing
+@testable import FERNet
+
+@Test func moduleLoads() { #expect(FERNetModule.name == "FERNet") }

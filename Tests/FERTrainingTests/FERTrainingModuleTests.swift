@@ -1,0 +1,4 @@
+import Testing
+@testable import FERTraining
+
+@Test func moduleLoads() { #expect(FERTrainingModule.name == "FERTraining") }

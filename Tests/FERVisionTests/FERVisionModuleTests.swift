@@ -1,0 +1,4 @@
+import Testing
+@testable import FERVision
+
+@Test func moduleLoads() { #expect(FERVisionModule.name == "FERVision") }
