@@ -103,7 +103,7 @@ public enum ModelFile {
 
         let labelsValue = try json(Key.labels)
         guard let items = labelsValue.arrayValue, case let labels = items.compactMap(\.stringValue), labels.count == items.count else {
-            throw fail(.badLabels(found: labelsValue.shortText))
+            throw fail(.badLabels(found: labelsValue.text.count <= 200 ? labelsValue.text : labelsValue.shortText))
         }
         try checkLabels(labels, fail: fail)
 
@@ -150,7 +150,10 @@ public enum ModelFile {
     }
 
     static func checkLabels(_ labels: [String], fail: (ModelFileError.Problem) -> ModelFileError) throws(ModelFileError) {
-        guard labels == Emotion.names else { throw fail(.badLabels(found: JSONValue.array(labels.map { .string($0) }).shortText)) }
+        guard labels == Emotion.names else {
+            let text = JSONValue.array(labels.map { .string($0) }).text
+            throw fail(.badLabels(found: text.count <= 200 ? text : String(text.prefix(197)) + "..."))
+        }
     }
 
     static func checkNormalization(_ n: InputNormalization, fail: (ModelFileError.Problem) -> ModelFileError) throws(ModelFileError) {
