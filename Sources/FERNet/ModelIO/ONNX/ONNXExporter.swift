@@ -51,8 +51,7 @@ public enum ONNXExporter {
         }
         let metadata: [(String, String)] = [
             ("labels", JSONValue.array(labels.map { .string($0) }).text),
-            ("normalization", JSONValue.object([("scale", .float(normalization.scale)), ("mean", .float(normalization.mean)),
-                                                ("std", .float(normalization.std))]).text),
+            ("normalization", normalization.json.text),
             ("normalization_formula", "input = (pixel * scale - mean) / std, pixel = 8-bit gray 0...255"),
             ("spec", spec.jsonText),
         ]
