@@ -72,6 +72,7 @@ let package = Package(
         .executableTarget(name: "fer-bench", dependencies: [
             "FERNet", "FERVision", "FERTraining", "FERCam", "FERStream",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "FERNetTests", dependencies: ["FERNet"]),
