@@ -2,6 +2,7 @@
 // address. `run()` serves until `stop()` (graceful: the listener closes, open streams end,
 // then it returns) or until its task is cancelled (abrupt); `port()` waits for the bound
 // port (useful with port 0). It does not parse command lines.
+import Dispatch
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -22,6 +23,7 @@ public final class StreamServer: Sendable {
         var port: Int?
         var failure: String?
         var waiters: [CheckedContinuation<Int, any Error>] = []
+        var background: Task<Void, any Error>?
     }
 
     /// Refuses a non-loopback address without a token, an empty token and a non-positive fps cap.
@@ -105,6 +107,23 @@ public final class StreamServer: Sendable {
         stopContinuation.finish()
     }
 
+    /// For synchronous callers (not from async code: it blocks the thread): runs `run()` in a
+    /// background task and waits until the server listens. Returns the bound port; throws
+    /// when it cannot listen (address in use, no such address).
+    public func startInBackground() throws -> Int {
+        let task = Task { try await self.run() }
+        state.withLock { $0.background = task }
+        return try waitBlocking { try await self.port() }
+    }
+
+    /// For synchronous callers: `stop()`, then waits until the background `run()` returned
+    /// (at most `timeout` seconds).
+    public func stopAndWait(timeout: Double = 5) {
+        stop()
+        guard let task = state.withLock({ $0.background }) else { return }
+        _ = try? waitBlocking(timeout: timeout) { _ = try await task.value }
+    }
+
     /// The port the server listens on, once it does (the real one when asked for port 0).
     /// Throws when the server failed to start or has stopped.
     public func port() async throws -> Int {
@@ -151,14 +170,35 @@ public final class StreamServer: Sendable {
     }
 }
 
+/// Runs async work and blocks the calling (non-async) thread until it finishes or times out.
+func waitBlocking<T: Sendable>(timeout: Double? = nil, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    let task = Task {
+        let result: Result<T, any Error>
+        do { result = .success(try await work()) } catch { result = .failure(error) }
+        box.withLock { $0 = result }
+        done.signal()
+    }
+    if let timeout, done.wait(timeout: .now() + timeout) == .timedOut {
+        task.cancel()
+        throw StreamServerError.timedOut(timeout)
+    } else if timeout == nil {
+        done.wait()
+    }
+    return try box.withLock { $0! }.get()
+}
+
 public enum StreamServerError: Error, CustomStringConvertible {
     case alreadyRun
     case notRunning(String)
+    case timedOut(Double)
 
     public var description: String {
         switch self {
         case .alreadyRun: "StreamServer.run() was called twice; create a new StreamServer"
         case .notRunning(let why): "stream server is not running: \(why)"
+        case .timedOut(let seconds): "stream server did not stop within \(seconds) s"
         }
     }
 }

@@ -36,7 +36,7 @@ struct StreamBench: ParsableCommand {
         let frame: [UInt8]
         if let jpeg { frame = Array(try Data(contentsOf: URL(fileURLWithPath: jpeg))) } else { frame = Self.syntheticJPEG(bytes: frameBytes) }
         let settings = (fps: fps, seconds: seconds, counts: viewerCounts)
-        let results = try blockOn { try await Self.measure(frame: frame, fps: settings.fps, seconds: settings.seconds, counts: settings.counts) }
+        let results = try blockOnStream { try await Self.measure(frame: frame, fps: settings.fps, seconds: settings.seconds, counts: settings.counts) }
         let one = results.first { $0.viewers == 1 }, ten = results.first { $0.viewers == 10 }
         var extraPercent: Double?
         if let one, let ten, one.serverCPU > 0 { extraPercent = (ten.serverCPU / one.serverCPU - 1) * 100 }
@@ -301,7 +301,7 @@ final class BenchViewer: @unchecked Sendable {
 }
 
 /// Runs async work from a synchronous command and waits for it.
-func blockOn<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+func blockOnStream<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     let box = Mutex<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {

@@ -311,3 +311,26 @@ struct StreamServerTests {
         }
     }
 }
+
+/// The blocking wrappers a synchronous daemon uses (fer-cam's run loop is not async).
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct StreamServerBlockingTests {
+    @Test func startInBackgroundReturnsThePortAndStopAndWaitEndsIt() async throws {
+        let hub = StreamHub()
+        hub.publishFrame(jpeg: TestJPEG.green32x24, index: 0, timestamp: 0)
+        let server = try StreamServer(hub: hub, address: StreamAddress(host: "127.0.0.1", port: 0), token: nil, fpsCap: nil)
+        let port = try await onThread { try server.startInBackground() }
+        #expect(port > 0)
+        let health = try await onThread { try httpGet(port: port, "/healthz") }
+        #expect(health.status == 200)
+        try await onThread { server.stopAndWait() }
+        await #expect(throws: (any Error).self) { try await onThread { try httpGet(port: port, "/healthz") } }
+    }
+
+    @Test func startInBackgroundThrowsWhenThePortIsTaken() async throws {
+        try await withServer(hub: StreamHub()) { _, port in
+            let other = try StreamServer(hub: StreamHub(), address: StreamAddress(host: "127.0.0.1", port: port), token: nil, fpsCap: nil)
+            await #expect(throws: StreamServerError.self) { try await onThread { try other.startInBackground() } }
+        }
+    }
+}
