@@ -146,6 +146,7 @@ struct StreamServerTests {
     }
 
     @Test func snapshotIs503BeforeTheFirstFrameThenTheLatestJPEG() async throws {
+        #expect(TestJPEG.structure(TestJPEG.red320x240) == TestJPEG.Info(width: 320, height: 240), "fixture intact")
         let hub = StreamHub()
         try await withServer(hub: hub) { _, port in
             let none = try await onThread { try httpGet(port: port, "/snapshot.jpg") }
