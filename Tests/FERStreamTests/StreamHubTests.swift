@@ -82,6 +82,28 @@ struct StreamHubTests {
         #expect(hub.health().problem == "camera lost: EIO")
     }
 
+    @Test func aStalledCameraStillResendsTheLastFrameAndEventClientsGetKeepalives() async {
+        let hub = StreamHub()
+        hub.publishFrame(jpeg: [7], index: 5, timestamp: 0)
+        let (frames, _) = hub.subscribeFrames()
+        var iterator = frames.makeAsyncIterator()
+        #expect(await iterator.next()?.index == 5)
+        hub.tick(now: .now)  // the frame is fresh: nothing resent
+        hub.publishFrame(jpeg: [8], index: 6, timestamp: 0)
+        #expect(await iterator.next()?.index == 6, "the next frame, not a resend")
+        hub.tick(now: .now + .seconds(2))
+        #expect(await iterator.next()?.index == 6, "resent after a second without frames")
+
+        let (events, _) = hub.subscribeEvents(after: nil)
+        for _ in 0..<10 { hub.tick(now: .now) }
+        var texts: [String] = []
+        for await chunk in events {
+            texts.append(String(decoding: chunk.readableBytesView, as: UTF8.self))
+            if texts.last?.hasPrefix(":") == true { break }
+        }
+        #expect(texts.last == ": keepalive\n\n")
+    }
+
     @Test func stageHistogramsAreBoundedInNumber() {
         let hub = StreamHub()
         for n in 0..<(StreamMetrics.maxStages + 5) { hub.recordStage("s\(n)", seconds: 0.001) }

@@ -238,6 +238,36 @@ struct StreamServerTests {
         }
     }
 
+    @Test func fiveHundredAbruptViewersLeakNeitherViewersNorMemory() async throws {
+        let hub = StreamHub()
+        let frame = TestJPEG.padded(TestJPEG.green32x24, to: 200_000)  // a leaked viewer would pin 200 kB
+        let feeder = Feeder(hub: hub, jpeg: frame, interval: 0.02)
+        defer { feeder.stop() }
+        @Sendable func residentMB() -> Double {
+            let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+            return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1e6
+        }
+        try await withServer(hub: hub) { _, port in
+            func round() async throws {
+                try await onThread {
+                    let connections = try (0..<50).map { _ in try TestConnection(port: port) }
+                    for c in connections { try c.sendRequest("/stream.mjpg") }
+                    for c in connections { try c.readHead() }  // each is a live viewer now
+                    connections.forEach { $0.abort() }
+                }
+            }
+            try await round()  // warm-up: allocator and NIO pools reach their working size
+            #expect(await eventually { hub.viewerCount == 0 })
+            let before = residentMB()
+            for _ in 0..<10 { try await round() }
+            #expect(await eventually { hub.viewerCount == 0 }, "\(hub.viewerCount) viewers left")
+            let growth = residentMB() - before
+            #expect(growth < 30, "resident memory grew \(growth) MB over 500 abrupt viewers")
+            print("500 abrupt viewers: resident memory \(before) MB → +\(growth) MB")
+        }
+    }
+
     @Test func aViewerThatNeverReadsDoesNotSlowAnotherViewerOrThePublisher() async throws {
         let hub = StreamHub()
         let frame = TestJPEG.padded(TestJPEG.green32x24, to: 200_000)  // fills the slow viewer's socket in a few frames
