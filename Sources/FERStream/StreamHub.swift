@@ -220,7 +220,7 @@ public final class StreamHub: Sendable {
     }
 
     /// What /healthz reports.
-    func health(now: ContinuousClock.Instant = .now) -> StreamHealth {
+    public func health(now: ContinuousClock.Instant = .now) -> StreamHealth {
         let (camera, latest, published, viewers) = state.withLock { s in (s.camera, s.latest, s.framesPublished, s.frameViewers.count) }
         let age = latest.map { (now - $0.publishedAt).seconds }
         return StreamHealth(camera: camera, lastFrameAge: age, framesPublished: published, viewers: viewers,
