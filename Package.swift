@@ -24,6 +24,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // OpenBLAS's cblas.h as a system library.
@@ -48,8 +51,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // HTTP overlay stream (MJPEG, page, SSE, metrics, health); never depends on FERCam.
+        .target(name: "FERStream", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         .executableTarget(name: "fer-cam", dependencies: [
-            "FERCam",
+            "FERCam", "FERStream",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -59,14 +70,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "fer-bench", dependencies: [
-            "FERNet", "FERVision", "FERTraining", "FERCam",
+            "FERNet", "FERVision", "FERTraining", "FERCam", "FERStream",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "FERNetTests", dependencies: ["FERNet"], exclude: ["Python"]),  // Python: helper scripts the tests run
         .testTarget(name: "FERVisionTests", dependencies: ["FERVision"]),
         .testTarget(name: "FERTrainingTests", dependencies: ["FERTraining"]),
         .testTarget(name: "FERCamTests", dependencies: ["FERCam"]),
+        .testTarget(name: "FERStreamTests", dependencies: [
+            "FERStream", .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     cxxLanguageStandard: .cxx17
 )

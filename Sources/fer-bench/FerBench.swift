@@ -1,8 +1,19 @@
-// fer-bench entry point: argument parsing and wiring only.
+// fer-bench entry point: argument parsing and wiring only. Each subcommand
+// prints one JSON object with --json (median and p99 where it times something,
+// throughput with its unit), per ../shared/docs/design.md.
 import ArgumentParser
 
 @main
 struct FerBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fer-bench", abstract: "fer-bench (skeleton)",
-                                                    subcommands: [TrainBench.self])
+    static let configuration = CommandConfiguration(
+        commandName: "fer-bench",
+        abstract: "Measure fer-cam's speed: CNN inference and training, the live pipeline, the HTTP stream.",
+        discussion: """
+        Examples:
+          fer-bench train --arch fer-vgg --json
+          fer-bench stream --json
+        Benchmarks are not tests: run them on a quiet machine and compare figures
+        taken on the same machine.
+        """,
+        subcommands: [TrainBench.self, StreamBench.self])
 }

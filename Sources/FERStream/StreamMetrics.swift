@@ -1,0 +1,79 @@
+// StreamMetrics: the Prometheus registry behind /metrics (one per hub, no global
+// MetricsSystem bootstrap) and the named metrics the hub and server update.
+// It does not serve HTTP; StreamRoutes renders `text()`.
+import Prometheus
+import Synchronization
+
+final class StreamMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    let framesCaptured: Counter
+    let framesDropped: Counter
+    let framesProcessed: Counter
+    let faces: Gauge
+    let framesPublished: Counter
+    let framesSent: Counter
+    let framesSkipped: Counter
+    let eventsPublished: Counter
+    let streamViewers: Gauge
+    let eventClients: Gauge
+    let cameraUp: Gauge
+    let lastFrameAge: Gauge
+    private let cameraStates: [String: Gauge]
+    private let stages = Mutex<[String: ValueHistogram]>([:])
+
+    /// Upper bounds (seconds) of the per-stage latency histogram buckets.
+    static let stageBuckets: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]
+
+    /// At most this many distinct stage names get a histogram; later names are ignored.
+    static let maxStages = 32
+
+    init() {
+        let r = registry
+        framesCaptured = r.makeCounter(descriptor: .named("fer_frames_captured_total", help: "Frames read from the camera or file."))
+        framesDropped = r.makeCounter(descriptor: .named("fer_frames_dropped_total", help: "Frames dropped because a later stage was busy."))
+        framesProcessed = r.makeCounter(descriptor: .named("fer_frames_processed_total", help: "Frames that went through detection and classification."))
+        faces = r.makeGauge(descriptor: .named("fer_faces", help: "Faces in view in the latest processed frame."))
+        framesPublished = r.makeCounter(descriptor: .named("fer_stream_frames_published_total", help: "Overlaid frames handed to the stream."))
+        framesSent = r.makeCounter(descriptor: .named("fer_stream_frames_sent_total", help: "Frames written to MJPEG viewers (all viewers)."))
+        framesSkipped = r.makeCounter(descriptor: .named("fer_stream_frames_skipped_total", help: "Frames a slow viewer missed (replaced by a newer one)."))
+        eventsPublished = r.makeCounter(descriptor: .named("fer_events_published_total", help: "Detection events handed to the stream."))
+        streamViewers = r.makeGauge(descriptor: .named("fer_stream_viewers", help: "Clients connected to /stream.mjpg."))
+        eventClients = r.makeGauge(descriptor: .named("fer_stream_event_clients", help: "Clients connected to /events."))
+        cameraUp = r.makeGauge(descriptor: .named("fer_camera_up", help: "1 while the camera delivers frames, else 0."))
+        lastFrameAge = r.makeGauge(descriptor: .named("fer_last_frame_age_seconds", help: "Seconds since the last published frame (-1 before the first)."))
+        var states: [String: Gauge] = [:]
+        for name in CameraState.allNames {
+            states[name] = r.makeGauge(descriptor: .named("fer_camera_state", help: "1 for the camera's current state."), labels: [("state", name)])
+        }
+        cameraStates = states
+        setCamera(.starting)
+    }
+
+    func setCamera(_ state: CameraState) {
+        for (name, gauge) in cameraStates { gauge.set(to: name == state.name ? 1 : 0) }
+        cameraUp.set(to: state == .streaming ? 1 : 0)
+    }
+
+    func recordStage(_ name: String, seconds: Double) {
+        let histogram: ValueHistogram? = stages.withLock { table in
+            if let h = table[name] { return h }
+            guard table.count < Self.maxStages else { return nil }  // bound label cardinality
+            let h = registry.makeValueHistogram(
+                descriptor: .named("fer_stage_seconds", help: "Latency of one pipeline stage per frame, in seconds."),
+                labels: [("stage", name)], buckets: Self.stageBuckets)
+            table[name] = h
+            return h
+        }
+        histogram?.record(seconds)
+    }
+
+    func text() -> String { registry.emitToString() }
+}
+
+extension MetricNameDescriptor {
+    /// A full metric name as is (no namespace/unit splitting) with its HELP text.
+    static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+}
