@@ -57,7 +57,7 @@ struct TrainBench: ParsableCommand {
         let median = times[times.count / 2]
         let perImage = median / Double(batch)
         let result: [String: Any] = [
-            "benchmark": "train", "arch": arch, "mode": blasThreads ? "openblas-threads" : "sample-split", "batch": batch, "threads": threads, "iterations": iterations,
+            "benchmark": "train", "arch": arch, "blas_core": Threads.blasCoreName, "mode": blasThreads ? "openblas-threads" : "sample-split", "batch": batch, "threads": threads, "iterations": iterations,
             "parameters": net.parameterCount,
             "median_batch_ms": median * 1000, "images_per_s": 1 / perImage,
             "best_images_per_s": Double(batch) / times[0],
@@ -69,6 +69,7 @@ struct TrainBench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
+            print("OpenBLAS kernels: \(Threads.blasCoreName)")
             print(String(format: "%@ batch %d, %d threads: %.1f images/s, %.1f images per CPU-second (median batch %.1f ms; fwd %.1f, bwd %.1f, update %.1f ms)",
                          arch, batch, threads, 1 / perImage, Double(batch) / cpuPerBatch, median * 1000, phase[0] / Double(iterations) * 1000,
                          phase[1] / Double(iterations) * 1000, phase[2] / Double(iterations) * 1000))

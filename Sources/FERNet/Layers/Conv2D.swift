@@ -33,6 +33,7 @@ public final class Conv2D: Layer {
     private var dwBuffers: [Buffer] = []    // (Cout, rows) weight-gradient partial sums of workers 1...
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, rng: SeededRandom) {
+        _ = BLASKernels.selected  // before this layer's first GEMM
         self.name = name
         self.inChannels = inChannels; self.outChannels = outChannels
         self.kernel = kernel; self.stride = stride; self.padding = padding
@@ -118,9 +119,14 @@ public final class Conv2D: Layer {
     /// im2col of `samples` into col (rows, samples.count*hw), split over workers by rows.
     private static func fillColumns(_ g: ConvGeometry, _ xp: Planes, samples: Range<Int>, col: UnsafeMutablePointer<Float>, ldcol: Int, workers: Int) {
         let hw = g.ho * g.wo
+        let same = g.isSameStrideOne
         Parallel.forRanges(g.rows, workers: workers) { rows in
             for (j, i) in samples.enumerated() {
-                im2colRows(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                if same {
+                    im2colRowsSame(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                } else {
+                    im2colRows(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                }
             }
         }
     }
@@ -160,6 +166,7 @@ public final class Conv2D: Layer {
         let pointwise = isPointwise
         let innerWorkers = p.workers > 1 ? 1 : workers
         let planeSize = g.h * g.w
+        let same = g.isSameStrideOne
         forEachGroup(p) { worker, index in
             let r = p.range(index, batch: n)
             let dw = dws[worker]
@@ -188,7 +195,11 @@ public final class Conv2D: Layer {
             Parallel.forRanges(cin, workers: innerWorkers) { channels in
                 for (j, i) in r.enumerated() {
                     for c in channels { dxp.plane(i, c).update(repeating: 0, count: planeSize) }
-                    col2imChannels(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
+                    if same {
+                        col2imChannelsSame(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
+                    } else {
+                        col2imChannels(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
+                    }
                 }
             }
         }
