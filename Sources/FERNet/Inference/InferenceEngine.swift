@@ -99,6 +99,28 @@ public final class InferenceEngine {
 
     /// Logits (N, classes) for `count` inputs (N, C, H, W), row-major.
     public func logits(input: UnsafePointer<Float>, count n: Int, output: UnsafeMutablePointer<Float>) {
+        run(input: input, count: n, output: output, afterStep: nil)
+    }
+
+    /// Seconds spent in each step (name, seconds), summed over `repeats` calls at batch `count`:
+    /// where the time goes, for the benchmark.
+    public func stepTimings(input: UnsafePointer<Float>, count: Int, repeats: Int) -> [(step: String, seconds: Double)] {
+        var totals = [Double](repeating: 0, count: steps.count)
+        var scratch = [Float](repeating: 0, count: count * classCount)
+        for _ in 0..<repeats {
+            var last = monotonicSeconds()
+            scratch.withUnsafeMutableBufferPointer { out in
+                run(input: input, count: count, output: out.baseAddress!) { i in
+                    let now = monotonicSeconds()
+                    totals[i] += now - last
+                    last = now
+                }
+            }
+        }
+        return steps.enumerated().map { ($1.label, totals[$0]) }
+    }
+
+    private func run(input: UnsafePointer<Float>, count n: Int, output: UnsafeMutablePointer<Float>, afterStep: ((Int) -> Void)?) {
         precondition(n >= 1 && n <= maxBatch, InferenceEngineError.invalidBatch(n, max: maxBatch).description)
         let a = bufferA.pointer, b = bufferB.pointer
         var src = input
@@ -111,7 +133,7 @@ public final class InferenceEngine {
             src = UnsafePointer(dst)
             dst = b
         }
-        for step in steps {
+        for (index, step) in steps.enumerated() {
             switch step {
             case .conv(let g, let cout, let w, let bias, let relu):
                 w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
@@ -151,6 +173,7 @@ public final class InferenceEngine {
                 }
                 shape = Shape(c: c * hw, h: 1, w: 1, flat: true)
             }
+            afterStep?(index)
             // The next step reads what this one wrote and writes the other buffer.
             src = UnsafePointer(dst)
             dst = dst == a ? b : a
@@ -241,3 +264,29 @@ public final class InferenceEngine {
         }
     }
 }
+
+extension InferenceStep {
+    var label: String {
+        switch self {
+        case .conv(let g, let cout, _, _, let relu):
+            return "conv \(g.cin)->\(cout) k\(g.kernel) s\(g.stride) p\(g.padding) @\(g.h)x\(g.w)\(relu ? " +relu" : "")"
+        case .dense(let i, let o, _, _, let relu): return "dense \(i)->\(o)\(relu ? " +relu" : "")"
+        case .scaleShift(_, _, let relu): return "batchnorm\(relu ? " +relu" : "")"
+        case .relu: return "relu"
+        case .maxPool(let k, let s): return "maxpool \(k)/\(s)"
+        case .avgPool(let k, let s): return "avgpool \(k)/\(s)"
+        case .globalAvgPool: return "global avgpool"
+        case .flatten: return "flatten"
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
