@@ -129,15 +129,18 @@ func im2colRowsSame(_ g: ConvGeometry, rows rowRange: Range<Int>, plane: (Int) -
 }
 
 /// col2im of input channels `channels` of one sample for the same-size stride-1 case.
-/// Zeroes the col entries that belong to no input position (the col buffer is scratch).
+/// Overwrites the planes (no zeroing needed first): the centre tap (shift 0, k = 2p+1)
+/// covers every position and is copied, the other taps are added. Zeroes the col
+/// entries that belong to no input position (the col buffer is scratch).
 @inline(__always)
 func col2imChannelsSame(_ g: ConvGeometry, channels: Range<Int>, plane: (Int) -> UnsafeMutablePointer<Float>,
                         col: UnsafeMutablePointer<Float>, ldcol: Int) {
-    let k = g.kernel, h = g.h, w = g.w, hw = h * w
+    let k = g.kernel, h = g.h, w = g.w, hw = h * w, p = g.padding
     for c in channels {
         let dst = plane(c)
+        dst.update(from: col + ((c * k + p) * k + p) * ldcol, count: hw)
         for ky in 0..<k {
-            for kx in 0..<k {
+            for kx in 0..<k where ky != p || kx != p {
                 let r = (c * k + ky) * k + kx
                 let src = col + r * ldcol
                 let s = g.shift(ky, kx)

@@ -28,6 +28,21 @@ public final class MaxPool: Layer {
                     let i = pl / xp.c, c = pl % xp.c
                     let src = xp.plane(i, c), dst = yp.plane(i, c)
                     let arg = am + pl * ho * wo
+                    if k == 2 && s == 2 {
+                        for oy in 0..<ho {
+                            let r0 = 2 * oy * w, r1 = r0 + w
+                            for ox in 0..<wo {
+                                let a = r0 + 2 * ox, b = r1 + 2 * ox
+                                // First maximum wins ties, in (row, column) order like the general path.
+                                let top = src[a + 1] > src[a] ? a + 1 : a
+                                let bottom = src[b + 1] > src[b] ? b + 1 : b
+                                let best = src[bottom] > src[top] ? bottom : top
+                                dst[oy * wo + ox] = src[best]
+                                arg[oy * wo + ox] = Int32(best)
+                            }
+                        }
+                        continue
+                    }
                     for oy in 0..<ho {
                         for ox in 0..<wo {
                             var best = oy * s * w + ox * s
