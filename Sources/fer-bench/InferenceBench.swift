@@ -16,6 +16,8 @@ struct InferenceBench: ParsableCommand {
     @Option(help: "Model file (safetensors); not read by this build yet, use --arch.") var model: String?
     @Option(help: "Threads for the batch-1 latency (the issue's figure is 1).") var threads = 1
     @Option(help: "Timed calls at batch 1.") var iterations = 300
+    @Option(help: "3x3 convs on inputs at least this size use Winograd (0: the engine's default; 1000 turns it off).") var winogradMin = 0
+    @Option(help: "... and with at least this many input channels (0: the engine's default).") var winogradChannels = 0
     @Flag(help: "Also print the time per step at batch 1 (where the time goes).") var steps = false
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -28,7 +30,10 @@ struct InferenceBench: ParsableCommand {
     func run() throws {
         Threads.setBLAS(threads)
         let net = try Network(architecture: arch, seed: 1)
-        let engine = try InferenceEngine(network: net, maxBatch: 32)
+        let engine = winogradMin > 0 || winogradChannels > 0
+            ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
+                                  winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : 64)
+            : try InferenceEngine(network: net, maxBatch: 32)
         let faceSize = engine.inputShape.reduce(1, *)
         let rng = SeededRandom(seed: 2)
         let input = (0..<(faceSize * 32)).map { _ in rng.normal() }

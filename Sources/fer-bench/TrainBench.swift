@@ -23,10 +23,9 @@ struct TrainBench: ParsableCommand {
     }
 
     func run() throws {
-        Threads.setBLAS(blasThreads ? threads : 1)
         let net = try Network(architecture: arch, seed: 1)
-        net.workers = threads
         net.convolutionsSplitSamples = !blasThreads
+        net.useThreads(threads)
         let rng = SeededRandom(seed: 2)
         let x = Tensor(shape: [batch] + net.spec.input)
         for i in 0..<x.count { x.data[i] = rng.normal() }

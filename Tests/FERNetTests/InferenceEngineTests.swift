@@ -57,6 +57,27 @@ import Testing
         for i in 0..<5 { #expect(abs(p[(3 * i)..<(3 * i + 3)].reduce(0, +) - 1) < 1e-5) }
     }
 
+    @Test(arguments: [1, 2, 5])
+    func winogradAgreesWithDirectConvolution(batch: Int) throws {
+        // Odd and even sizes, several input channels, every conv through Winograd vs none.
+        let spec = ModelSpec(name: "w", input: [3, 7, 10], layers: [
+            .conv2d(name: "c1", outChannels: 5, kernel: 3, stride: 1, padding: 1), .relu,
+            .conv2d(name: "c2", outChannels: 4, kernel: 3, stride: 1, padding: 1),
+            .batchNorm(name: "b2", epsilon: 1e-5, momentum: 0.1), .relu,
+            .flatten, .dense(name: "fc", outFeatures: 3),
+        ])
+        let net = try Self.trainedLike(spec, seed: 9)
+        let wino = try InferenceEngine(network: net, maxBatch: 5, groupBytes: 64, winogradMinimumSize: 1, winogradMinimumChannels: 1)
+        let direct = try InferenceEngine(network: net, maxBatch: 5, winogradMinimumSize: .max)
+        let x = randomTensor([batch, 3, 7, 10], seed: 10)
+        var a = [Float](repeating: 0, count: batch * 3), b = a
+        wino.logits(input: x.data, count: batch, output: &a)
+        direct.logits(input: x.data, count: batch, output: &b)
+        let diff = maxAbsDifference(a, b)
+        #expect(diff < 1e-4, "max logit difference \(diff)")
+        #expect(maxAbsDifference(b, net.forward(x, training: false).toArray()) < 1e-4)
+    }
+
     @Test func repeatedCallsGiveIdenticalResults() throws {
         let engine = try InferenceEngine(network: try Network(architecture: "seed4", seed: 1), maxBatch: 2)
         let x = randomTensor([2, 1, 48, 48], seed: 7)

@@ -37,10 +37,19 @@ public final class InferenceEngine {
     ///   - network: a trained network (its running statistics are used); later changes to it do not reach the engine.
     ///   - maxBatch: the most inputs one call may take.
     ///   - groupBytes: upper bound of the im2col buffer of one GEMM (samples per GEMM follow from it).
-    public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20) throws(InferenceEngineError) {
+    ///   - winogradMinimumSize, winogradMinimumChannels: 3x3 stride-1 pad-1 convs on inputs at
+    ///     least this high and wide, with at least this many input channels, use Winograd
+    ///     F(2x2, 3x3); `Int.max` turns it off. The defaults are where it measured faster here
+    ///     (OpenBLAS GEMMs with small K or N lose more than Winograd saves).
+    public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
+                winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = 64) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
         _ = BLASKernels.selected
-        do { steps = try InferenceStep.plan(network) } catch { throw .unsupportedNetwork(error.description) }
+        do {
+            steps = InferenceStep.useWinograd(try InferenceStep.plan(network), minimumSize: winogradMinimumSize,
+                                              minimumChannels: winogradMinimumChannels)
+        }
+        catch { throw .unsupportedNetwork(error.description) }
         inputShape = network.spec.input
         classCount = network.classCount
         self.maxBatch = maxBatch
@@ -56,6 +65,10 @@ public final class InferenceEngine {
                 colSize = max(colSize, g.rows * hw * group)
                 macs += cout * hw * g.rows
                 shape = [cout, g.ho, g.wo]
+            case .winograd(let l, _, _, _):
+                colSize = max(colSize, l.scratch(samples: InferenceEngine.winogradGroup(l, batch: maxBatch, groupBytes: groupBytes)))
+                macs += l.cout * l.h * l.w * l.cin * 9  // counted as the direct conv it replaces
+                shape = [l.cout, l.h, l.w]
             case .dense(let i, let o, _, _, _):
                 macs += i * o
                 shape = [o]
@@ -102,16 +115,17 @@ public final class InferenceEngine {
         run(input: input, count: n, output: output, afterStep: nil)
     }
 
-    /// Seconds spent in each step (name, seconds), summed over `repeats` calls at batch `count`:
-    /// where the time goes, for the benchmark.
+    /// CPU seconds of the calling thread spent in each step (name, seconds), summed over
+    /// `repeats` calls at batch `count`: where the time goes, for the benchmark (meaningful
+    /// with one OpenBLAS thread).
     public func stepTimings(input: UnsafePointer<Float>, count: Int, repeats: Int) -> [(step: String, seconds: Double)] {
         var totals = [Double](repeating: 0, count: steps.count)
         var scratch = [Float](repeating: 0, count: count * classCount)
         for _ in 0..<repeats {
-            var last = monotonicSeconds()
+            var last = threadCPUSeconds()
             scratch.withUnsafeMutableBufferPointer { out in
                 run(input: input, count: count, output: out.baseAddress!) { i in
-                    let now = monotonicSeconds()
+                    let now = threadCPUSeconds()
                     totals[i] += now - last
                     last = now
                 }
@@ -140,6 +154,18 @@ public final class InferenceEngine {
                     conv(src, dst, n: n, g, cout: cout, wb.baseAddress!, bb.baseAddress!, relu: relu)
                 } }
                 shape = Shape(c: cout, h: g.ho, w: g.wo, flat: false)
+            case .winograd(let l, let u, let bias, let relu):
+                let group = InferenceEngine.winogradGroup(l, batch: n, groupBytes: groupBytes)
+                var first = 0
+                while first < n {
+                    let count = min(group, n - first)
+                    u.withUnsafeBufferPointer { ub in bias.withUnsafeBufferPointer { bb in
+                        Winograd.convolve(l, x: src, y: dst, batch: n, first: first, count: count, u: ub.baseAddress!,
+                                          bias: bb.baseAddress!, relu: relu, scratch: col.pointer)
+                    } }
+                    first += count
+                }
+                shape = Shape(c: l.cout, h: l.h, w: l.w, flat: false)
             case .dense(let inF, let outF, let w, let bias, let relu):
                 w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
                     dense(src, dst, n: n, inF: inF, outF: outF, wb.baseAddress!, bb.baseAddress!, relu: relu)
@@ -182,6 +208,11 @@ public final class InferenceEngine {
     }
 
     // MARK: - Steps
+
+    /// Samples per Winograd pass so that its scratch stays near 2 * groupBytes.
+    private static func winogradGroup(_ l: Winograd.Layout, batch: Int, groupBytes: Int) -> Int {
+        max(1, min(batch, 2 * groupBytes / max(1, l.scratch(samples: 1) * 4)))
+    }
 
     private func conv(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int, _ g: ConvGeometry, cout: Int,
                       _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, relu: Bool) {
@@ -270,6 +301,8 @@ extension InferenceStep {
         switch self {
         case .conv(let g, let cout, _, _, let relu):
             return "conv \(g.cin)->\(cout) k\(g.kernel) s\(g.stride) p\(g.padding) @\(g.h)x\(g.w)\(relu ? " +relu" : "")"
+        case .winograd(let l, _, _, let relu):
+            return "winograd \(l.cin)->\(l.cout) k3 s1 p1 @\(l.h)x\(l.w)\(relu ? " +relu" : "")"
         case .dense(let i, let o, _, _, let relu): return "dense \(i)->\(o)\(relu ? " +relu" : "")"
         case .scaleShift(_, _, let relu): return "batchnorm\(relu ? " +relu" : "")"
         case .relu: return "relu"
@@ -281,9 +314,9 @@ extension InferenceStep {
     }
 }
 
-func monotonicSeconds() -> Double {
+func threadCPUSeconds() -> Double {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 

@@ -5,6 +5,8 @@
 enum InferenceStep {
     /// Conv with folded batch norm; weight (Cout, Cin*k*k), bias (Cout); output channel-major.
     case conv(geometry: ConvGeometry, cout: Int, weight: [Float], bias: [Float], relu: Bool)
+    /// 3x3 stride-1 pad-1 conv through Winograd F(2x2, 3x3); u (16, Cout, Cin), bias (Cout).
+    case winograd(layout: Winograd.Layout, u: [Float], bias: [Float], relu: Bool)
     /// Dense with folded batch norm; weight (out, in), bias (out).
     case dense(inFeatures: Int, outFeatures: Int, weight: [Float], bias: [Float], relu: Bool)
     /// Batch norm that follows no conv/dense: y = x * scale[c] + shift[c].
@@ -85,5 +87,17 @@ extension InferenceStep {
             }
         }
         return steps
+    }
+
+    /// Replaces 3x3 stride-1 pad-1 convs on inputs of at least `minimumSize` x `minimumSize`
+    /// with at least `minimumChannels` input channels by their Winograd form.
+    static func useWinograd(_ steps: [InferenceStep], minimumSize: Int, minimumChannels: Int) -> [InferenceStep] {
+        steps.map { step in
+            guard case .conv(let g, let cout, let w, let b, let relu) = step,
+                  g.kernel == 3, g.stride == 1, g.padding == 1, g.cin >= max(2, minimumChannels),
+                  min(g.h, g.w) >= minimumSize else { return step }
+            let layout = Winograd.Layout(cin: g.cin, cout: cout, h: g.h, w: g.w)
+            return .winograd(layout: layout, u: Winograd.transformWeights(w, cout: cout, cin: g.cin), bias: b, relu: relu)
+        }
     }
 }

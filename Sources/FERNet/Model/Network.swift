@@ -71,6 +71,15 @@ public final class Network {
 
     public var classCount: Int { shapes.last![0] }
 
+    /// Runs training on `n` cores: with convolutionsSplitSamples (the default) that is `n`
+    /// workers over one-thread OpenBLAS GEMMs, otherwise one worker over `n` OpenBLAS threads.
+    /// Sets OpenBLAS's process-wide thread count.
+    public func useThreads(_ n: Int) {
+        precondition(n >= 1, "thread count \(n) must be at least 1")
+        Threads.setBLAS(convolutionsSplitSamples ? 1 : n)
+        workers = n
+    }
+
     /// Worker threads for the engine's own parallel work: convolutions split the
     /// batch into sample groups per worker (run OpenBLAS with one thread then:
     /// `Threads.setBLAS(1)`), elementwise layers split channels.
