@@ -25,7 +25,7 @@ public final class Conv2D: Layer {
     /// False for the first layer: its input gradient is never needed.
     public var computesInputGradient = true
     /// Upper bound for the im2col buffer of one sample group, in bytes.
-    public var groupBytes = 4 << 20
+    public var groupBytes = 1 << 20
 
     private var input: Tensor?
     private var out = Buffer(), dxBuffer = Buffer(), dyBuffer = Buffer()
