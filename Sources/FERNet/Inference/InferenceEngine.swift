@@ -110,6 +110,16 @@ public final class InferenceEngine {
         var count: Int { flat ? c : c * h * w }
     }
 
+    /// Probabilities (N, classes) for a batch tensor (N, C, H, W), N <= maxBatch, in a new
+    /// tensor: a convenience for evaluation code (the pointer form allocates nothing).
+    public func probabilities(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && Array(x.shape.dropFirst()) == inputShape, "inference engine: input \(x.shape) must be (N, \(inputShape.map(String.init).joined(separator: ", ")))")
+        let input = x.isContiguous ? x : x.contiguous()
+        let out = Tensor(shape: [x.shape[0], classCount])
+        probabilities(input: input.data, count: x.shape[0], output: out.data)
+        return out
+    }
+
     /// Logits (N, classes) for `count` inputs (N, C, H, W), row-major.
     public func logits(input: UnsafePointer<Float>, count n: Int, output: UnsafeMutablePointer<Float>) {
         run(input: input, count: n, output: output, afterStep: nil)
