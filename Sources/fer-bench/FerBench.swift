@@ -10,10 +10,11 @@ struct FerBench: ParsableCommand {
         abstract: "Measure fer-cam's speed: CNN inference and training, the live pipeline, the HTTP stream.",
         discussion: """
         Examples:
+          fer-bench inference --model models/emotion-cnn.safetensors --json
           fer-bench train --arch fer-vgg --json
           fer-bench stream --json
         Benchmarks are not tests: run them on a quiet machine and compare figures
         taken on the same machine.
         """,
-        subcommands: [TrainBench.self, StreamBench.self])
+        subcommands: [InferenceBench.self, TrainBench.self, StreamBench.self])
 }

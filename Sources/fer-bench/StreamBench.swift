@@ -146,13 +146,6 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 
 func monotonicNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-/// Process CPU (user + system) in seconds, from getrusage.
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return s(usage.ru_utime) + s(usage.ru_stime)
-}
 
 /// CPU seconds of this process's threads whose name starts with `prefix` (/proc/self/task/*/stat).
 func threadCPUSeconds(prefix: String) -> Double {
