@@ -28,7 +28,7 @@ public enum FER2013CSV {
 
     /// Loads and parses a FER2013 CSV file (gzip detected by content).
     public static func load(_ path: String) throws(DatasetError) -> Rows {
-        let bytes = try FileBytes.read(path)
+        let bytes = try DatasetFile.read(path)
         return try parse(bytes, path: path)
     }
 

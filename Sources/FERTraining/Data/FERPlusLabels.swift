@@ -27,7 +27,7 @@ public struct FERPlusLabels: Sendable {
     public var count: Int { usage.count }
 
     public static func load(_ path: String) throws(DatasetError) -> FERPlusLabels {
-        let bytes = try FileBytes.read(path)
+        let bytes = try DatasetFile.read(path)
         let text = String(decoding: bytes, as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         while let last = lines.last, last.isEmpty { lines.removeLast() }

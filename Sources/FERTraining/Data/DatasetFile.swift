@@ -3,7 +3,7 @@
 import CZlib
 import Foundation
 
-public enum FileBytes {
+public enum DatasetFile {
     /// The file's bytes; gzip files (one or more members) come back inflated.
     public static func read(_ path: String) throws(DatasetError) -> [UInt8] {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
