@@ -14,6 +14,13 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
         counts = Array(repeating: Array(repeating: 0, count: classes), count: classes)
     }
 
+    /// From a square table of counts, counts[true][predicted].
+    public init(counts: [[Int]]) {
+        precondition(counts.allSatisfy { $0.count == counts.count }, "confusion counts must be square")
+        classes = counts.count
+        self.counts = counts
+    }
+
     public mutating func add(truth: Int, predicted: Int) {
         counts[truth][predicted] += 1
     }
