@@ -25,8 +25,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var nesterov = true
     public var weightDecay: Float = 5e-4
     public var schedule = ScheduleKind.cosine
-    /// Linear warm-up length in epochs (cosine and constant schedules).
+    /// Linear warm-up length in epochs (capped at epochs - 1).
     public var warmupEpochs = 2
+    public var effectiveWarmupEpochs: Int { min(warmupEpochs, epochs - 1) }
     /// Floor of the cosine schedule.
     public var minLearningRate: Float = 0
     /// Step schedule: multiply by stepGamma every stepEpochs epochs.
@@ -55,7 +56,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if !(learningRate > 0) || !learningRate.isFinite { p.append("--lr must be a positive number") }
         if momentum < 0 || momentum >= 1 { p.append("--momentum must be in [0, 1)") }
         if weightDecay < 0 { p.append("--weight-decay must not be negative") }
-        if warmupEpochs < 0 || (schedule == .cosine && warmupEpochs >= epochs) { p.append("--warmup-epochs must be in 0..<epochs") }
+        if warmupEpochs < 0 { p.append("--warmup-epochs must not be negative") }
         if minLearningRate < 0 || minLearningRate > learningRate { p.append("--min-lr must be in [0, lr]") }
         if stepEpochs < 1 { p.append("--step-epochs must be at least 1") }
         if plateauFactor <= 0 || plateauFactor >= 1 { p.append("--plateau-factor must be in (0, 1)") }

@@ -117,7 +117,7 @@ public final class Trainer {
     /// Learning rate for the next step.
     func learningRate(step: Int, epoch: Int) -> Float {
         let perEpoch = batchesPerEpoch
-        let warmupSteps = config.warmupEpochs * perEpoch
+        let warmupSteps = config.effectiveWarmupEpochs * perEpoch
         switch config.schedule {
         case .cosine:
             return CosineSchedule(base: config.learningRate, total: config.epochs * perEpoch, warmup: warmupSteps,
