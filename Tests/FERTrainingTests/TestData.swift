@@ -37,3 +37,19 @@ struct TestDataMissing: Error, CustomStringConvertible {
     let path: String
     var description: String { "test data missing: \(path) (the tests need the shared FER2013 copy at ../shared/data)" }
 }
+
+extension TestData {
+    /// A small CNN (about 7 k parameters) that trains fast even in debug builds; with dropout so random state matters.
+    static let tinySpec = ModelSpec(name: "tiny", input: [1, 48, 48], layers: [
+        .conv2d(name: "conv1", outChannels: 8, kernel: 3, stride: 2, padding: 1),
+        .batchNorm(name: "bn1", epsilon: 1e-5, momentum: 0.1), .relu, .maxPool(kernel: 2, stride: 2),
+        .conv2d(name: "conv2", outChannels: 16, kernel: 3, stride: 1, padding: 1),
+        .batchNorm(name: "bn2", epsilon: 1e-5, momentum: 0.1), .relu, .maxPool(kernel: 2, stride: 2),
+        .conv2d(name: "conv3", outChannels: 32, kernel: 3, stride: 1, padding: 1),
+        .batchNorm(name: "bn3", epsilon: 1e-5, momentum: 0.1), .relu, .globalAvgPool,
+        .dropout(rate: 0.2), .dense(name: "fc", outFeatures: 7),
+    ])
+
+    /// The real file's splits, parsed once per test process.
+    static let realSplits: Result<SplitDataset, Error> = Result { try realRows().splits(path: fer2013) }
+}

@@ -36,7 +36,7 @@ public struct AugmentParams: Sendable, Equatable {
     public var flip = false
     /// Shift in pixels (positive moves the face right / down).
     public var dx: Float = 0, dy: Float = 0
-    /// Rotation in degrees, counter-clockwise.
+    /// Rotation in degrees; positive turns clockwise on screen (y grows downwards).
     public var degrees: Float = 0
     public var scale: Float = 1
     /// Added to every pixel, in 0…255 units.

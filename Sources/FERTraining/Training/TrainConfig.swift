@@ -48,9 +48,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public init() {}
 
     /// Problems with the recipe, as messages naming the option; empty when fine.
-    public func problems() -> [String] {
+    /// `customArchitecture`: the spec comes from elsewhere (a checkpoint), so the name need not be known.
+    public func problems(customArchitecture: Bool = false) -> [String] {
         var p: [String] = []
-        if (try? Architectures.spec(named: architecture)) == nil { p.append("--arch \(architecture): unknown; known: \(Architectures.names.joined(separator: ", "))") }
+        if !customArchitecture, (try? Architectures.spec(named: architecture)) == nil { p.append("--arch \(architecture): unknown; known: \(Architectures.names.joined(separator: ", "))") }
         if epochs < 1 { p.append("--epochs must be at least 1") }
         if batchSize < 2 { p.append("--batch must be at least 2 (batch norm needs two faces)") }
         if !(learningRate > 0) || !learningRate.isFinite { p.append("--lr must be a positive number") }

@@ -53,11 +53,14 @@ public final class Trainer {
     /// A fresh run (`resume` nil) or the continuation of a checkpoint, whose recipe,
     /// normalization and progress then replace `config` (edit `resume.config.epochs`
     /// to extend a run).
+    /// `spec` overrides the named architecture (tests, experiments); a checkpoint brings its own.
     public init(config: TrainConfig, train: FaceDataset, validation: FaceDataset?, outputs: TrainingOutputs,
-                threads: Int = 2, resume: Checkpoint? = nil, provenance: [String: String] = [:],
-                observer: @escaping (TrainingEvent) -> Void = { _ in }) throws {
-        let config = resume?.config ?? config
-        let problems = config.problems()
+                threads: Int = 2, resume: Checkpoint? = nil, spec customSpec: ModelSpec? = nil,
+                provenance: [String: String] = [:], observer: @escaping (TrainingEvent) -> Void = { _ in }) throws {
+        var config = resume?.config ?? config
+        let spec = try resume?.spec ?? customSpec ?? Architectures.spec(named: config.architecture)
+        config.architecture = spec.name
+        let problems = config.problems(customArchitecture: resume != nil || customSpec != nil)
         guard problems.isEmpty else { throw TrainingError.badConfig(problems) }
         guard train.count >= 2 else { throw TrainingError.emptyTraining(train.source) }
         self.config = config
@@ -67,7 +70,6 @@ public final class Trainer {
         self.provenance = provenance
         self.observer = observer
 
-        let spec = try resume?.spec ?? Architectures.spec(named: config.architecture)
         guard spec.input == [1, FaceDataset.side, FaceDataset.side] else {
             throw TrainingError.badConfig(["architecture \(spec.name) takes input \(spec.input), the data is [1, 48, 48]"])
         }
@@ -218,10 +220,10 @@ public final class Trainer {
             state.history.records.append(record)
 
             // Best model, early stopping, plateau.
-            let score = valAcc.isNaN ? -Double(epoch) : valAcc  // without validation the latest epoch is "best"
-            let isBest = validation == nil || validation!.count == 0 || score > state.bestAccuracy
+            // Without validation the latest epoch counts as the best.
+            let isBest = valAcc.isNaN || valAcc > state.bestAccuracy
             if isBest {
-                state.bestAccuracy = valAcc.isNaN ? state.bestAccuracy : valAcc
+                if !valAcc.isNaN { state.bestAccuracy = valAcc }
                 state.bestEpoch = epoch + 1
                 state.epochsWithoutImprovement = 0
                 try saveBestModel(record: record)
