@@ -12,12 +12,18 @@ struct EvalCommand: ParsableCommand {
         abstract: "Evaluate a model file on a FER2013 CSV or an image folder.",
         discussion: """
         Examples:
-          fer-train eval --model models/emotion-cnn.safetensors --data ../shared/data/fer2013/fer2013.csv.gz
-          fer-train eval --model runs/fer-vgg/best.safetensors --data ../shared/data/fer2013/fer2013.csv.gz --tta --json
-          fer-train eval --model runs/fer-vgg/best.safetensors --data faces/ --split test --report runs/fer-vgg/report
+          fer-train eval --model models/emotion-cnn.safetensors \\
+            --data ../shared/data/fer2013/fer2013.csv.gz
+          # test-time augmentation, machine-readable output
+          fer-train eval --model runs/fer-vgg/best.safetensors \\
+            --data ../shared/data/fer2013/fer2013.csv.gz --tta --json
+          # an image folder's test split, with a report folder and plots
+          fer-train eval --model runs/fer-vgg/best.safetensors --data faces \\
+            --split test --report runs/fer-vgg/report
 
-        Accuracy is printed with one standard error, sqrt(p(1-p)/n). --report writes report.json, report.txt,
-        confusion.png and, when a history.csv is found (--history, or beside the model), curves.png.
+        Accuracy is printed with one standard error, sqrt(p(1-p)/n).
+        --report writes report.json, report.txt, confusion.png and, when a
+        history.csv is found (--history, or beside the model), curves.png.
         """)
 
     @Option(help: "Model file to evaluate.") var model: String = ModelFile.defaultPath

@@ -12,19 +12,26 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train the emotion CNN on FER2013 (CSV or image folders).",
         discussion: """
         Examples:
-          # The default recipe (fer-vgg, SGD+Nesterov, cosine LR with warm-up, label smoothing, augmentation):
+          # the default recipe: fer-vgg, SGD with Nesterov momentum, cosine
+          # learning rate with warm-up, label smoothing, augmentation
           fer-train train --data ../shared/data/fer2013/fer2013.csv.gz
-          # Continue a stopped run exactly where its last checkpoint left it:
+          # continue a stopped run exactly where its last checkpoint left off
           fer-train train --resume runs/fer-vgg/last.ckpt
-          # FER+ soft labels for the Training rows (PublicTest keeps FER2013's labels):
-          fer-train train --data ../shared/data/fer2013/fer2013.csv.gz --ferplus ../shared/data/ferplus/fer2013new.csv.gz
-          # A quick smoke run: 2,000 faces, one epoch:
-          fer-train train --data ../shared/data/fer2013/fer2013.csv.gz --limit 2000 --epochs 1 --out /tmp/smoke
+          # FER+ soft labels for the Training rows (PublicTest keeps its labels)
+          fer-train train --data ../shared/data/fer2013/fer2013.csv.gz \\
+            --ferplus ../shared/data/ferplus/fer2013new.csv.gz
+          # image folders: faces/train/<emotion>/*.png, faces/test/<emotion>/...
+          fer-train train --data faces --val-split test --out runs/folders
+          # a quick smoke run: 2,000 faces, one epoch
+          fer-train train --data ../shared/data/fer2013/fer2013.csv.gz \\
+            --limit 2000 --epochs 1 --out /tmp/smoke
 
-        Writes into --out: last.ckpt (after every epoch; weights, optimizer, random state, history),
-        best.safetensors (model file of the best validation accuracy), history.csv.
-        Validation is on --val-split (PublicTest); nothing else is used for model selection.
-        Progress goes to stderr: a live bar on a terminal, plain lines otherwise.
+        Writes into --out: last.ckpt after every epoch (weights, optimizer
+        state, random state, history), best.safetensors (the model file with
+        the best validation accuracy) and history.csv. Only --val-split
+        (PublicTest) is used for model selection and early stopping.
+        Progress goes to stderr: a live bar on a terminal, plain lines
+        otherwise.
         """)
 
     // Data.

@@ -118,6 +118,14 @@ import FERNet
         #expect(back.normalization == t.normalization)
         #expect(!FileManager.default.fileExists(atPath: t.outputs.checkpoint.path + ".tmp"))
 
+        // Without validation the metrics are NaN and still round-trip.
+        let noVal = try Trainer(config: c, train: train, validation: nil, outputs: TrainingOutputs(directory: dir.appendingPathComponent("noval")),
+                                spec: TestData.tinySpec)
+        try noVal.run()
+        let nv = try Checkpoint.load(from: noVal.outputs.checkpoint)
+        #expect(nv.state.history.records.count == 2 && nv.state.history.records.allSatisfy { $0.valAccuracy.isNaN })
+        #expect(nv.state.bestEpoch == 2 && nv.state.finished)
+
         // A model file is not a checkpoint.
         #expect(throws: CheckpointError.self) { try Checkpoint.load(from: t.outputs.bestModel) }
     }

@@ -39,10 +39,17 @@ public struct Checkpoint: Sendable {
         self.model = model; self.optimizerStep = optimizerStep; self.optimizer = optimizer; self.provenance = provenance
     }
 
-    private static func json<T: Encodable>(_ v: T) -> String {
+    /// Metrics may be NaN (no validation split): they travel as the strings "nan", "inf", "-inf".
+    private static let nonFinite = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
+    private static func json<T: Encodable>(_ v: T, path: String) throws(CheckpointError) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
-        return String(decoding: try! e.encode(v), as: UTF8.self)
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFinite.positiveInfinity,
+                                                                negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+        do { return String(decoding: try e.encode(v), as: UTF8.self) } catch {
+            throw .writeFailed(path: path, reason: "cannot encode \(T.self) as JSON: \(error)")
+        }
     }
 
     public func encoded(path: String) throws(CheckpointError) -> [UInt8] {
@@ -52,11 +59,11 @@ public struct Checkpoint: Sendable {
             "format": Self.format,
             "format_version": Self.formatVersion,
             "spec": spec.jsonText,
-            "config": Self.json(config),
-            "normalization": Self.json(normalization),
-            "state": Self.json(state),
+            "config": try Self.json(config, path: path),
+            "normalization": try Self.json(normalization, path: path),
+            "state": try Self.json(state, path: path),
             "optimizer_step": String(optimizerStep),
-            "provenance": Self.json(provenance),
+            "provenance": try Self.json(provenance, path: path),
         ]
         do { return try SafeTensors(tensors: tensors, metadata: metadata).encoded(path: path) } catch {
             throw .writeFailed(path: path, reason: error.description)
@@ -80,7 +87,10 @@ public struct Checkpoint: Sendable {
         }
         func decode<T: Decodable>(_ key: String, as: T.Type) throws(CheckpointError) -> T {
             guard let text = m[key] else { throw .notACheckpoint(path: path, reason: "metadata \"\(key)\" is missing") }
-            do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+            let d = JSONDecoder()
+            d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: nonFinite.positiveInfinity,
+                                                                      negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+            do { return try d.decode(T.self, from: Data(text.utf8)) } catch {
                 throw .notACheckpoint(path: path, reason: "metadata \"\(key)\" is not valid: \(error)")
             }
         }
