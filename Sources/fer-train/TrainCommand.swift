@@ -78,6 +78,7 @@ struct TrainCommand: ParsableCommand {
     // Run.
     @Option(help: "Output folder (default: runs/<arch>; with --resume: the checkpoint's folder).") var out: String?
     @Option(help: "Checkpoint (last.ckpt) to continue from; the recipe comes from it.") var resume: String?
+    @Option(help: "When training ends, also copy the best model here (e.g. \(ModelFile.defaultPath)).") var modelOut: String?
     @Flag(help: "Start over even if --out already holds a run.") var overwrite = false
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Stop after this many optimizer steps in total (a checkpoint is written).") var maxSteps: Int?
@@ -200,6 +201,11 @@ struct TrainCommand: ParsableCommand {
         } else {
             let best = s.bestAccuracy >= 0 ? String(format: "%.2f %% at epoch %d", s.bestAccuracy * 100, s.bestEpoch) : "n/a"
             printer.handle(.note("done: best validation accuracy \(best); model \(outputs.bestModel.path), history \(outputs.history.path)"))
+            if let modelOut {
+                let bytes = try DatasetFile.read(outputs.bestModel.path)
+                try AtomicFile.write(bytes, to: URL(fileURLWithPath: modelOut)) { TrainingError.io("\(modelOut): cannot write: \($0)") }
+                printer.handle(.note("copied the best model to \(modelOut)"))
+            }
         }
     }
 }

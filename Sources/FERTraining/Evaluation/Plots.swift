@@ -50,15 +50,15 @@ public enum Plots {
         let epochs = history.records.map { Double($0.epoch) }
         panel(&img, Box(x: pad, y: 40, width: panelW, height: panelH), "loss", epochs,
               [("train", history.records.map(\.trainLoss), trainColor), ("validation", history.records.map(\.valLoss), valColor)],
-              fromZero: true)
+              fromZero: true, legendAtTop: true)
         panel(&img, Box(x: 2 * pad + panelW, y: 40, width: panelW, height: panelH), "accuracy %", epochs,
               [("train", history.records.map { $0.trainAccuracy * 100 }, trainColor),
-               ("validation", history.records.map { $0.valAccuracy * 100 }, valColor)], fromZero: false)
+               ("validation", history.records.map { $0.valAccuracy * 100 }, valColor)], fromZero: false, legendAtTop: false)
         return img
     }
 
     private static func panel(_ img: inout BGRImage, _ frame: Box, _ name: String, _ xs: [Double],
-                              _ series: [(String, [Double], BGR)], fromZero: Bool) {
+                              _ series: [(String, [Double], BGR)], fromZero: Bool, legendAtTop: Bool) {
         let plot = Box(x: frame.x + 50, y: frame.y + 24, width: frame.width - 60, height: frame.height - 60)
         Drawing.text(&img, name, x: frame.x, y: frame.y, color: ink, scale: 0.5)
         let values = series.flatMap { $0.1 }.filter(\.isFinite)
@@ -94,7 +94,8 @@ public enum Plots {
                 Drawing.circle(&img, centerX: p.0, centerY: p.1, radius: 2, color: color, filled: true)
                 last = p
             }
-            let lx = plot.maxX - 110, ly = plot.y + 6 + k * 18
+            // Loss falls and accuracy rises: the legend goes where the curves are not.
+            let lx = plot.maxX - 110, ly = (legendAtTop ? plot.y + 6 : plot.maxY - 6 - 18 * series.count) + k * 18
             Drawing.line(&img, x0: lx, y0: ly + 8, x1: lx + 18, y1: ly + 8, color: color, thickness: 3)
             Drawing.text(&img, label, x: lx + 22, y: ly, color: ink, scale: 0.4)
         }

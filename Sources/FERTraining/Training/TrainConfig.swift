@@ -39,8 +39,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var labelSmoothing: Float = 0.1
     public var classWeights = ClassWeighting.none
     public var augmentation = AugmentationConfig()
-    /// Stop after this many epochs without a better validation accuracy (0: never).
-    public var earlyStopPatience = 10
+    /// Stop after this many epochs without a better validation accuracy (0: never). Large by
+    /// default: under a cosine schedule the best epochs come last, when the rate is small.
+    public var earlyStopPatience = 20
     public var seed: UInt64 = 1
     /// Use FER+ labels for the training rows (nil: FER2013 labels).
     public var ferPlus: FERPlusMode?
