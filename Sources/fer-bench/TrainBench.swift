@@ -14,6 +14,7 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Threads (OpenBLAS and elementwise work).") var threads = 2
     @Option(help: "Timed iterations.") var iterations = 10
     @Option(help: "Untimed warm-up iterations.") var warmup = 2
+    @Option(help: "im2col buffer per GEMM group, KiB.") var groupKB = 1024
     @Flag(help: "Let OpenBLAS thread inside each GEMM instead of splitting the batch across workers.") var blasThreads = false
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -23,10 +24,10 @@ struct TrainBench: ParsableCommand {
     }
 
     func run() throws {
-        Threads.setBLAS(blasThreads ? threads : 1)
         let net = try Network(architecture: arch, seed: 1)
-        net.workers = threads
         net.convolutionsSplitSamples = !blasThreads
+        net.convolutionGroupBytes = groupKB * 1024
+        net.useThreads(threads)
         let rng = SeededRandom(seed: 2)
         let x = Tensor(shape: [batch] + net.spec.input)
         for i in 0..<x.count { x.data[i] = rng.normal() }
@@ -57,7 +58,7 @@ struct TrainBench: ParsableCommand {
         let median = times[times.count / 2]
         let perImage = median / Double(batch)
         let result: [String: Any] = [
-            "benchmark": "train", "arch": arch, "mode": blasThreads ? "openblas-threads" : "sample-split", "batch": batch, "threads": threads, "iterations": iterations,
+            "benchmark": "train", "arch": arch, "blas_core": Threads.blasCoreName, "mode": blasThreads ? "openblas-threads" : "sample-split", "batch": batch, "threads": threads, "iterations": iterations,
             "parameters": net.parameterCount,
             "median_batch_ms": median * 1000, "images_per_s": 1 / perImage,
             "best_images_per_s": Double(batch) / times[0],
@@ -69,6 +70,7 @@ struct TrainBench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
+            print("OpenBLAS kernels: \(Threads.blasCoreName)")
             print(String(format: "%@ batch %d, %d threads: %.1f images/s, %.1f images per CPU-second (median batch %.1f ms; fwd %.1f, bwd %.1f, update %.1f ms)",
                          arch, batch, threads, 1 / perImage, Double(batch) / cpuPerBatch, median * 1000, phase[0] / Double(iterations) * 1000,
                          phase[1] / Double(iterations) * 1000, phase[2] / Double(iterations) * 1000))

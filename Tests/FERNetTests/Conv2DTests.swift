@@ -35,7 +35,7 @@ import Testing
         #expect(c.forward(x, training: false).toArray() == (1...16).map { 2 * Float($0) })
     }
 
-    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (2, 2, 0), (3, 1, 0)])
+    @Test(arguments: [(3, 1, 1), (5, 1, 2), (3, 2, 1), (1, 1, 0), (2, 2, 0), (3, 1, 0)])
     func gradientsMatchFiniteDifferences(k: Int, s: Int, p: Int) {
         let c = conv(2, 3, k: k, s: s, p: p, seed: 5)
         let x = randomTensor([2, 2, 5, 5], seed: 11)

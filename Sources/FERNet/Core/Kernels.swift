@@ -138,3 +138,13 @@ extension Kernels {
         while i < n { let o = x[i] * scale + shift; y[i] = relu ? max(o, 0) : o; i += 1 }
     }
 }
+
+extension Kernels {
+    /// dst[i] += src[i].
+    @inline(__always)
+    static func add(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + 16 <= n { store16(load16(dst + i) + load16(src + i), dst + i); i += 16 }
+        while i < n { dst[i] += src[i]; i += 1 }
+    }
+}

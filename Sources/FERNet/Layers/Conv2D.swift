@@ -25,7 +25,7 @@ public final class Conv2D: Layer {
     /// False for the first layer: its input gradient is never needed.
     public var computesInputGradient = true
     /// Upper bound for the im2col buffer of one sample group, in bytes.
-    public var groupBytes = 4 << 20
+    public var groupBytes = 1 << 20
 
     private var input: Tensor?
     private var out = Buffer(), dxBuffer = Buffer(), dyBuffer = Buffer()
@@ -33,6 +33,7 @@ public final class Conv2D: Layer {
     private var dwBuffers: [Buffer] = []    // (Cout, rows) weight-gradient partial sums of workers 1...
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, rng: SeededRandom) {
+        _ = BLASKernels.selected  // before this layer's first GEMM
         self.name = name
         self.inChannels = inChannels; self.outChannels = outChannels
         self.kernel = kernel; self.stride = stride; self.padding = padding
@@ -53,25 +54,33 @@ public final class Conv2D: Layer {
         return ConvGeometry(cin: inChannels, h: x.shape[2], w: x.shape[3], kernel: kernel, stride: stride, padding: padding)
     }
 
-    /// How the batch is cut: samples per group, number of groups, workers that take groups.
+    /// How the batch is cut: each worker owns a contiguous, equal share of the
+    /// samples and walks it in groups of at most `group` samples.
     private struct Plan {
-        let group: Int, groups: Int, workers: Int
-        func range(_ index: Int, batch: Int) -> Range<Int> { (index * group)..<min(batch, (index + 1) * group) }
+        let group: Int, workers: Int, batch: Int
+        func share(_ w: Int) -> Range<Int> { (batch * w / workers)..<(batch * (w + 1) / workers) }
     }
 
     private func plan(_ g: ConvGeometry, batch: Int) -> Plan {
         let perSample = g.rows * g.ho * g.wo * MemoryLayout<Float>.stride
-        var group = isPointwise ? 1 : max(1, min(batch, groupBytes / max(perSample, 1)))
         let w = splitsSamples ? max(1, min(workers, batch)) : 1
-        if w > 1 { group = min(group, (batch + w - 1) / w) }  // at least one group per worker
-        let groups = (batch + group - 1) / group
-        return Plan(group: group, groups: groups, workers: min(w, groups))
+        let share = (batch + w - 1) / w
+        let group = isPointwise ? 1 : max(1, min(share, groupBytes / max(perSample, 1)))
+        return Plan(group: group, workers: w, batch: batch)
     }
 
-    /// Runs body(worker, groupIndex) for every group, groups dealt round-robin to workers.
-    private func forEachGroup(_ p: Plan, _ body: (Int, Int) -> Void) {
+    /// Runs body(worker, samples) for every group of every worker's share, workers in parallel.
+    private func forEachGroup(_ p: Plan, _ body: (Int, Range<Int>) -> Void) {
         Parallel.forRanges(p.workers, workers: p.workers) { ws in
-            for w in ws { var i = w; while i < p.groups { body(w, i); i += p.workers } }
+            for w in ws {
+                let share = p.share(w)
+                var start = share.lowerBound
+                while start < share.upperBound {
+                    let end = min(share.upperBound, start + p.group)
+                    body(w, start..<end)
+                    start = end
+                }
+            }
         }
     }
 
@@ -97,8 +106,7 @@ public final class Conv2D: Layer {
         let cols = colScratch(p, g)
         let pointwise = isPointwise
         let innerWorkers = p.workers > 1 ? 1 : workers
-        forEachGroup(p) { worker, index in
-            let r = p.range(index, batch: n)
+        forEachGroup(p) { worker, r in
             if pointwise {
                 for i in r {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(hw), Int32(cin),
@@ -118,9 +126,14 @@ public final class Conv2D: Layer {
     /// im2col of `samples` into col (rows, samples.count*hw), split over workers by rows.
     private static func fillColumns(_ g: ConvGeometry, _ xp: Planes, samples: Range<Int>, col: UnsafeMutablePointer<Float>, ldcol: Int, workers: Int) {
         let hw = g.ho * g.wo
+        let same = g.isSameStrideOne
         Parallel.forRanges(g.rows, workers: workers) { rows in
             for (j, i) in samples.enumerated() {
-                im2colRows(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                if same {
+                    im2colRowsSame(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                } else {
+                    im2colRows(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                }
             }
         }
     }
@@ -160,8 +173,8 @@ public final class Conv2D: Layer {
         let pointwise = isPointwise
         let innerWorkers = p.workers > 1 ? 1 : workers
         let planeSize = g.h * g.w
-        forEachGroup(p) { worker, index in
-            let r = p.range(index, batch: n)
+        let same = g.isSameStrideOne
+        forEachGroup(p) { worker, r in
             let dw = dws[worker]
             if pointwise {
                 for i in r {
@@ -187,8 +200,12 @@ public final class Conv2D: Layer {
                         1, w, Int32(rows), dyp + r.lowerBound * hw, Int32(ldy), 0, col, Int32(width))
             Parallel.forRanges(cin, workers: innerWorkers) { channels in
                 for (j, i) in r.enumerated() {
-                    for c in channels { dxp.plane(i, c).update(repeating: 0, count: planeSize) }
-                    col2imChannels(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
+                    if !same { for c in channels { dxp.plane(i, c).update(repeating: 0, count: planeSize) } }
+                    if same {
+                        col2imChannelsSame(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
+                    } else {
+                        col2imChannels(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
+                    }
                 }
             }
         }

@@ -71,11 +71,25 @@ public final class Network {
 
     public var classCount: Int { shapes.last![0] }
 
+    /// Runs training on `n` cores: with convolutionsSplitSamples (the default) that is `n`
+    /// workers over one-thread OpenBLAS GEMMs, otherwise one worker over `n` OpenBLAS threads.
+    /// Sets OpenBLAS's process-wide thread count.
+    public func useThreads(_ n: Int) {
+        precondition(n >= 1, "thread count \(n) must be at least 1")
+        Threads.setBLAS(convolutionsSplitSamples ? 1 : n)
+        workers = n
+    }
+
     /// Worker threads for the engine's own parallel work: convolutions split the
     /// batch into sample groups per worker (run OpenBLAS with one thread then:
     /// `Threads.setBLAS(1)`), elementwise layers split channels.
     public var workers: Int = 1 {
         didSet { for l in layers { l.workers = workers } }
+    }
+
+    /// Upper bound of each convolution's im2col buffer per sample group, in bytes.
+    public var convolutionGroupBytes: Int = 1 << 20 {
+        didSet { for case let c as Conv2D in layers { c.groupBytes = convolutionGroupBytes } }
     }
 
     /// false: convolutions run their GEMMs one at a time and leave threading to OpenBLAS
