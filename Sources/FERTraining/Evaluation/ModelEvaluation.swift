@@ -22,7 +22,7 @@ public enum EvaluationError: Error, CustomStringConvertible {
 
 public enum ModelEvaluation {
     /// A network ready for inference from a model file, plus its preprocessing.
-    public static func loadNetwork(_ path: String, threads: Int = 2) throws -> (Network, FacePreprocessor, LoadedModel) {
+    public static func loadNetwork(_ path: String) throws -> (Network, FacePreprocessor, LoadedModel) {
         let loaded: LoadedModel
         do { loaded = try ModelFile.load(from: URL(fileURLWithPath: path)) } catch { throw EvaluationError.model(error) }
         guard loaded.spec.input == [1, FaceDataset.side, FaceDataset.side] else {
@@ -34,18 +34,16 @@ public enum ModelEvaluation {
         }
         let net = try Network(spec: loaded.spec, seed: 0)
         try net.load(loaded.tensors)
-        Threads.setBLAS(1)
-        net.workers = max(1, threads)
         return (net, FacePreprocessor(normalization: loaded.normalization), loaded)
     }
 
     /// Evaluates `modelPath` on split `split` of `dataPath`.
     public static func run(model modelPath: String, data dataPath: String, split: String, tta: Bool = false,
                            batchSize: Int = 256, threads: Int = 2) throws -> EvaluationReport {
-        let (net, pre, _) = try loadNetwork(modelPath, threads: threads)
+        let (net, pre, _) = try loadNetwork(modelPath)
         let data = try DataSource.load(dataPath).split(split)
         let start = Date()
-        let ev = Evaluator.evaluate(net: net, data: data, preprocessor: pre, batchSize: batchSize, tta: tta)
+        let ev = try Evaluator.evaluate(net: net, data: data, preprocessor: pre, batchSize: batchSize, tta: tta, threads: threads)
         return EvaluationReport(model: modelPath, data: dataPath, split: split, evaluation: ev, tta: tta,
                                 seconds: Date().timeIntervalSince(start))
     }

@@ -48,6 +48,7 @@ public final class Trainer {
     public private(set) var state: TrainerState
     private var plateau: ReduceOnPlateau?
     private let provenance: [String: String]
+    private let threads: Int
     private let observer: (TrainingEvent) -> Void
 
     /// A fresh run (`resume` nil) or the continuation of a checkpoint, whose recipe,
@@ -68,6 +69,7 @@ public final class Trainer {
         self.validation = validation
         self.outputs = outputs
         self.provenance = provenance
+        self.threads = max(1, threads)
         self.observer = observer
 
         guard spec.input == [1, FaceDataset.side, FaceDataset.side] else {
@@ -207,7 +209,7 @@ public final class Trainer {
             // Validation.
             var valLoss = Double.nan, valAcc = Double.nan
             if let validation, validation.count > 0 {
-                let ev = Evaluator.evaluate(net: network, data: validation, preprocessor: preprocessor)
+                let ev = try Evaluator.evaluate(net: network, data: validation, preprocessor: preprocessor, threads: threads)
                 valLoss = ev.loss
                 valAcc = ev.accuracy
             }
