@@ -83,3 +83,28 @@ import FERVision
         #expect(throws: EvaluationError.self) { try ModelEvaluation.run(model: dir.path + "/none.safetensors", data: "x", split: "PublicTest") }
     }
 }
+
+@Suite struct EvaluatorTests {
+    @Test func threadsDoNotChangeResultsAndMatchTheTrainingNetwork() throws {
+        let data = TrainerTests.syntheticData(150, seed: 4)
+        let net = try Network(spec: TestData.tinySpec, seed: 3)
+        let pre = FacePreprocessor(normalization: InputNormalization(scale: 1 / 255, mean: 0.5, std: 0.25))
+        let one = try Evaluator.probabilities(net: net, data: data, preprocessor: pre, batchSize: 32, threads: 1)
+        let three = try Evaluator.probabilities(net: net, data: data, preprocessor: pre, batchSize: 32, threads: 3)
+        #expect(one.map(\.bitPattern) == three.map(\.bitPattern), "probabilities differ between 1 and 3 threads")
+        // Same numbers as the training network in inference mode (within float tolerance).
+        let x = BatchMaker(data: data, preprocessor: pre, augmentation: .none, seed: 0).batch(Array(0 ..< 150), epoch: 0, augment: false).inputs
+        let logits = net.forward(x, training: false).toArray()
+        var maxDiff: Float = 0
+        for i in 0 ..< 150 {
+            let row = logits[i * 7 ..< (i + 1) * 7], m = row.max()!
+            let e = row.map { expf($0 - m) }, sum = e.reduce(0, +)
+            for c in 0 ..< 7 { maxDiff = max(maxDiff, abs(e[c] / sum - one[i * 7 + c])) }
+        }
+        print("InferenceEngine vs Network probabilities: max difference \(maxDiff)")
+        #expect(maxDiff < 1e-4)
+        // TTA rows are still distributions.
+        let tta = try Evaluator.probabilities(net: net, data: data, preprocessor: pre, tta: true, threads: 2)
+        for i in 0 ..< 150 { #expect(abs(tta[i * 7 ..< (i + 1) * 7].reduce(0, +) - 1) < 1e-4) }
+    }
+}

@@ -33,25 +33,47 @@ public enum Evaluator {
     }()
 
     /// Probabilities for every face of `data`, (N, classes), through the engine's
-    /// InferenceEngine (batch norm folded, no allocation per batch). OpenBLAS runs
-    /// `threads` threads meanwhile; its previous setting is restored afterwards.
+    /// InferenceEngine (batch norm folded, no allocation per batch). Batches of
+    /// `batchSize` consecutive faces are dealt round-robin to `threads` workers, each
+    /// with its own engine and single-threaded OpenBLAS (restored afterwards), so
+    /// the numbers do not depend on the thread count.
     public static func probabilities(net: Network, data: FaceDataset, preprocessor: FacePreprocessor,
                                      batchSize: Int = 256, tta: Bool = false, threads: Int = 2) throws -> [Float] {
-        let k = net.classCount, plane = FaceDataset.pixelCount
-        let views = tta ? ttaViews : [AugmentParams.identity]
+        let k = net.classCount
         let batch = max(1, min(batchSize, data.count))
-        let engine = try InferenceEngine(network: net, maxBatch: batch)
+        let batches = (data.count + batch - 1) / batch
+        let workers = max(1, min(threads, batches))
+        let engines = try (0 ..< workers).map { _ in try InferenceEngine(network: net, maxBatch: batch) }
         let previousThreads = Threads.blas
-        Threads.setBLAS(max(1, threads))
+        Threads.setBLAS(1)
         defer { Threads.setBLAS(previousThreads) }
 
         var probs = [Float](repeating: 0, count: data.count * k)  // (N, K)
-        var x = [Float](repeating: 0, count: batch * plane)       // (batch, 1, 48, 48)
-        var p = [Float](repeating: 0, count: batch * k)           // (batch, K)
-        var face = [UInt8](repeating: 0, count: plane)            // (48, 48) scratch
+        probs.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            nonisolated(unsafe) let engines = engines
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for b in stride(from: w, to: batches, by: workers) {
+                    let lo = b * batch, hi = min(lo + batch, data.count)
+                    run(engines[w], data: data, range: lo ..< hi, batch: batch, preprocessor: preprocessor, tta: tta,
+                        into: out.baseAddress! + lo * k)
+                }
+            }
+        }
+        return probs
+    }
+
+    /// Faces `range` (at most `batch` of them per engine call), probabilities averaged over the views into `out` (range.count, K).
+    private static func run(_ engine: InferenceEngine, data: FaceDataset, range: Range<Int>, batch: Int,
+                            preprocessor: FacePreprocessor, tta: Bool, into out: UnsafeMutablePointer<Float>) {
+        let k = engine.classCount, plane = FaceDataset.pixelCount
+        let views = tta ? ttaViews : [AugmentParams.identity]
         let weight = 1 / Float(views.count)
-        for start in stride(from: 0, to: data.count, by: batch) {
-            let n = min(batch, data.count - start)
+        var x = [Float](repeating: 0, count: batch * plane)  // (batch, 1, 48, 48)
+        var p = [Float](repeating: 0, count: batch * k)      // (batch, K)
+        var face = [UInt8](repeating: 0, count: plane)       // (48, 48) scratch
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: batch) {
+            let n = min(batch, range.upperBound - start)
             for view in views {
                 data.pixels.withUnsafeBufferPointer { all in
                     x.withUnsafeMutableBufferPointer { xb in
@@ -70,10 +92,10 @@ public enum Evaluator {
                 x.withUnsafeBufferPointer { xb in
                     p.withUnsafeMutableBufferPointer { engine.probabilities(input: xb.baseAddress!, count: n, output: $0.baseAddress!) }
                 }
-                for i in 0 ..< n * k { probs[start * k + i] += p[i] * weight }
+                let base = (start - range.lowerBound) * k
+                for i in 0 ..< n * k { out[base + i] += p[i] * weight }
             }
         }
-        return probs
     }
 
     /// Metrics of probabilities (N, K) against the dataset's labels.
