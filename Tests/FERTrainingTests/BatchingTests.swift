@@ -12,6 +12,7 @@ import FERVision
             let all = plan.batches.flatMap { $0 }
             #expect(all.sorted() == Array(0 ..< count))
             #expect(plan.batches.allSatisfy { $0.count >= min(2, count) && $0.count <= batch + 1 })
+            #expect(plan.batchCount == EpochPlan.batchCount(count: count, batchSize: batch))
         }
     }
 

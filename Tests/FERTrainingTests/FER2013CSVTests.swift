@@ -91,8 +91,7 @@ import FERNet
     }
 
     @Test func realFileHasTheDocumentedCounts() throws {
-        let rows = try TestData.realRows()
-        let splits = rows.splits(path: TestData.fer2013)
+        let splits = try TestData.realSplits.get()
         let train = try splits.split("Training"), test = try splits.split("PublicTest")
         #expect(train.count == 28_709)
         #expect(test.count == 3_589)

@@ -23,8 +23,7 @@ enum TestData {
         "\(label)," + Array(repeating: String(value), count: count).joined(separator: " ") + ",\(usage)"
     }
 
-    /// The first `perSplit` rows of Training and of PublicTest from the real file, parsed;
-    /// fails with a clear message when ../shared is missing.
+    /// The real FER2013 file, parsed; fails with a clear message when ../shared is missing.
     static func realRows() throws -> FER2013CSV.Rows {
         guard FileManager.default.fileExists(atPath: fer2013) else {
             throw TestDataMissing(path: fer2013)

@@ -33,4 +33,10 @@ public struct EpochPlan: Sendable, Equatable {
     }
 
     public var batchCount: Int { batches.count }
+
+    /// Batches per epoch for `count` samples, without building a plan (same rule as init).
+    public static func batchCount(count: Int, batchSize: Int) -> Int {
+        let n = (count + batchSize - 1) / batchSize
+        return n >= 2 && count % batchSize == 1 && batchSize > 1 ? n - 1 : n
+    }
 }

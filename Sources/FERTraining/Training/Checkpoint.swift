@@ -32,6 +32,8 @@ public struct Checkpoint: Sendable {
     public var optimizerStep: Int
     public var optimizer: [NamedTensor]
     public var provenance: [String: String]
+    /// Where it was loaded from (for messages); empty for a checkpoint made in memory.
+    public var path = ""
 
     public init(spec: ModelSpec, config: TrainConfig, normalization: InputNormalization, state: TrainerState,
                 model: [NamedTensor], optimizerStep: Int, optimizer: [NamedTensor], provenance: [String: String]) {
@@ -109,11 +111,13 @@ public struct Checkpoint: Sendable {
                 throw .notACheckpoint(path: path, reason: "tensor \(t.name) is neither model.* nor optimizer.*")
             }
         }
-        return Checkpoint(spec: spec, config: try decode("config", as: TrainConfig.self),
-                          normalization: try decode("normalization", as: InputNormalization.self),
-                          state: try decode("state", as: TrainerState.self), model: model,
-                          optimizerStep: optStep, optimizer: optimizer,
-                          provenance: try decode("provenance", as: [String: String].self))
+        var ck = Checkpoint(spec: spec, config: try decode("config", as: TrainConfig.self),
+                            normalization: try decode("normalization", as: InputNormalization.self),
+                            state: try decode("state", as: TrainerState.self), model: model,
+                            optimizerStep: optStep, optimizer: optimizer,
+                            provenance: try decode("provenance", as: [String: String].self))
+        ck.path = path
+        return ck
     }
 }
 

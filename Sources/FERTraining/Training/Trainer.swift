@@ -94,10 +94,14 @@ public final class Trainer {
         }
         state = TrainerState()
         if let ck = resume {
-            try network.load(ck.model)
-            try optimizer.loadState(OptimizerState(step: ck.optimizerStep, tensors: ck.optimizer))
-            guard let words = TrainerState.words(ck.state.networkRandom), words.count == 4 else {
-                throw CheckpointError.notACheckpoint(path: outputs.checkpoint.path, reason: "network random state is not 4 hex words")
+            do {
+                try network.load(ck.model)
+                try optimizer.loadState(OptimizerState(step: ck.optimizerStep, tensors: ck.optimizer))
+            } catch {
+                throw CheckpointError.notACheckpoint(path: ck.path, reason: "\(error)")
+            }
+            guard let words = TrainerState.words(ck.state.networkRandom), words.count == 4, words.contains(where: { $0 != 0 }) else {
+                throw CheckpointError.notACheckpoint(path: ck.path, reason: "network random state is not 4 hex words")
             }
             network.rng.state = words
             if let p = ck.state.plateau { plateau?.restore(p) }
@@ -116,7 +120,7 @@ public final class Trainer {
     }
 
     public var preprocessor: FacePreprocessor { FacePreprocessor(normalization: normalization) }
-    public var batchesPerEpoch: Int { EpochPlan(count: train.count, batchSize: config.batchSize, seed: 0, epoch: 0, shuffle: false).batchCount }
+    public var batchesPerEpoch: Int { EpochPlan.batchCount(count: train.count, batchSize: config.batchSize) }
 
     /// Learning rate for the next step.
     func learningRate(step: Int, epoch: Int) -> Float {
