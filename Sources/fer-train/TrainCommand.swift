@@ -31,7 +31,8 @@ struct TrainCommand: ParsableCommand {
         the best validation accuracy) and history.csv. Only --val-split
         (PublicTest) is used for model selection and early stopping.
         Progress goes to stderr: a live bar on a terminal, plain lines
-        otherwise.
+        otherwise. Ctrl-C (or SIGTERM) writes last.ckpt at the next batch and
+        exits with 130; --resume continues from there.
         """)
 
     // Data.
@@ -194,10 +195,15 @@ struct TrainCommand: ParsableCommand {
         }
         printer.handle(.note("recipe: \(Trainer.recipeText(trainer.config))"))
         printer.handle(.note("network \(trainer.network.spec.name): \(trainer.network.parameterCount) parameters; \(trainer.batchesPerEpoch) batches per epoch; \(threads) threads; out \(outDir)"))
-        let summary = try trainer.run(maxSteps: maxSteps, checkpointEvery: checkpointEvery)
+        let stop = StopSignal { sig in
+            FileHandle.standardError.write(Data("\nsignal \(sig): writing a checkpoint after this batch (send it again to quit at once)\n".utf8))
+        }
+        let summary = try trainer.run(maxSteps: maxSteps, checkpointEvery: checkpointEvery, shouldStop: { stop.isRequested })
         let s = summary.state
         if summary.interrupted {
-            printer.handle(.note("stopped at step \(s.step) (--max-steps); continue with: fer-train train --resume \(outputs.checkpoint.path)"))
+            let why = stop.isRequested ? "on request" : "at --max-steps"
+            printer.handle(.note("stopped \(why) at step \(s.step), checkpoint \(outputs.checkpoint.path); continue with: fer-train train --resume \(outputs.checkpoint.path)"))
+            if stop.isRequested { throw ExitCode(130) }
         } else {
             let best = s.bestAccuracy >= 0 ? String(format: "%.2f %% at epoch %d", s.bestAccuracy * 100, s.bestEpoch) : "n/a"
             printer.handle(.note("done: best validation accuracy \(best); model \(outputs.bestModel.path), history \(outputs.history.path)"))

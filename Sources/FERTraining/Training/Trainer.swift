@@ -33,7 +33,7 @@ public enum TrainingError: Error, CustomStringConvertible {
 public struct TrainingSummary: Sendable {
     public var state: TrainerState
     public var stoppedEarly: Bool
-    /// Set when the run stopped at `maxSteps` before the last epoch.
+    /// Set when the run stopped at `maxSteps` or on request before the last epoch.
     public var interrupted: Bool
 }
 
@@ -144,8 +144,11 @@ public final class Trainer {
     /// Trains until the last epoch, early stopping, or `maxSteps` optimizer steps
     /// in total (a checkpoint is written there too). `checkpointEvery` adds
     /// mid-epoch checkpoints every that many steps.
+    /// `shouldStop` is asked before every batch (e.g. after SIGINT): when it says yes,
+    /// a checkpoint is written at that step and the run returns as interrupted.
     @discardableResult
-    public func run(maxSteps: Int? = nil, checkpointEvery: Int? = nil) throws -> TrainingSummary {
+    public func run(maxSteps: Int? = nil, checkpointEvery: Int? = nil,
+                    shouldStop: @escaping () -> Bool = { false }) throws -> TrainingSummary {
         let loss = SoftmaxCrossEntropy(classWeights: config.weights(classCounts: train.classCounts()),
                                        labelSmoothing: config.labelSmoothing)
         let maker = BatchMaker(data: train, preprocessor: preprocessor, augmentation: config.augmentation, seed: config.seed)
@@ -167,7 +170,7 @@ public final class Trainer {
             var seenThisRun = 0
             let epochRunStart = Date()
             for b in first ..< batches.count {
-                if let maxSteps, state.step >= maxSteps {
+                if shouldStop() || (maxSteps.map { state.step >= $0 } ?? false) {
                     prefetch.stop()
                     state.epochSeconds = Date().timeIntervalSince(epochStart)
                     try saveCheckpoint()
