@@ -31,6 +31,8 @@ let package = Package(
     targets: [
         // OpenBLAS's cblas.h as a system library.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // zlib's zlib.h as a system library (reads .gz datasets).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // C++ shim over OpenCV with a plain C header; exceptions never cross it.
         .target(
             name: "COpenCV",
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "FERNet", dependencies: ["CBLAS"]),
         .target(name: "FERVision", dependencies: ["COpenCV", "FERNet"]),
         .target(name: "FERTraining", dependencies: [
-            "FERNet", "FERVision",
+            "FERNet", "FERVision", "CZlib",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "FERCam", dependencies: [

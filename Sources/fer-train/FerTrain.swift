@@ -3,6 +3,23 @@ import ArgumentParser
 
 @main
 struct FerTrain: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fer-train", abstract: "fer-train (skeleton)")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "fer-train",
+        abstract: "Train, evaluate and export the fer-cam emotion CNN (FER2013, 7 emotions).",
+        discussion: """
+        Typical session (each command's --help has more examples):
+          # train the default recipe; writes runs/fer-vgg/
+          fer-train train --data ../shared/data/fer2013/fer2013.csv.gz
+          # continue after a stop, exactly where the last checkpoint left off
+          fer-train train --resume runs/fer-vgg/last.ckpt
+          # accuracy, per-class metrics, confusion matrix and plots
+          fer-train eval --model runs/fer-vgg/best.safetensors \\
+            --data ../shared/data/fer2013/fer2013.csv.gz --report runs/fer-vgg/report
+          # ONNX for other runtimes
+          fer-train export --model runs/fer-vgg/best.safetensors --onnx emotion.onnx
+
+        Exit codes: 64 usage, 65 malformed data, 66 input missing,
+        70 internal error, 73 cannot write, 78 bad model file.
+        """,
+        subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self])
 }

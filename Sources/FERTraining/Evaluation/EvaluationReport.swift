@@ -1,0 +1,61 @@
+// The result of `fer-train eval` as a value: what was evaluated, accuracy ± its
+// standard error, per-class metrics and the confusion matrix; as JSON and as
+// text for a terminal. Formatting only; Evaluator computes the numbers.
+import FERNet
+import Foundation
+
+public struct EvaluationReport: Codable, Sendable {
+    public var model: String
+    public var data: String
+    public var split: String
+    public var images: Int
+    public var tta: Bool
+    public var accuracy: Double
+    public var standardError: Double
+    public var loss: Double
+    public var macroF1: Double
+    public var classes: [ClassMetrics]
+    /// (7, 7): confusion[true][predicted].
+    public var confusion: [[Int]]
+    public var labels: [String]
+    public var seconds: Double
+
+    public init(model: String, data: String, split: String, evaluation e: Evaluation, tta: Bool, seconds: Double) {
+        self.model = model; self.data = data; self.split = split
+        images = e.confusion.total
+        self.tta = tta
+        accuracy = e.accuracy
+        standardError = e.standardError
+        loss = e.loss
+        macroF1 = e.confusion.macroF1
+        classes = e.confusion.classMetrics()
+        confusion = e.confusion.counts
+        labels = Emotion.names
+        self.seconds = seconds
+    }
+
+    public var json: String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try! enc.encode(self), as: UTF8.self)
+    }
+
+    /// "65.43 ± 0.79 %" (one standard error).
+    public var accuracyText: String { String(format: "%.2f ± %.2f %%", accuracy * 100, standardError * 100) }
+
+    public var text: String {
+        var lines: [String] = []
+        lines.append("model \(model)")
+        lines.append("data  \(data) [\(split)], \(images) faces\(tta ? ", test-time augmentation (\(Evaluator.ttaViews.count) views)" : "")")
+        lines.append("accuracy \(accuracyText)   macro F1 \(String(format: "%.3f", macroF1))   loss \(String(format: "%.4f", loss))")
+        lines.append("")
+        lines.append("class        precision  recall     F1  support")
+        for c in classes {
+            lines.append(c.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%10.3f%8.3f%7.3f%9d", c.precision, c.recall, c.f1, c.support))
+        }
+        lines.append("")
+        lines.append(ConfusionMatrix(counts: confusion).table(names: labels))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import FERTraining
-
-@Test func moduleLoads() { #expect(FERTrainingModule.name == "FERTraining") }
