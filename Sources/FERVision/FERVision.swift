@@ -1,2 +1,0 @@
-// FERVision module marker; the module's real files sit beside this one.
-public enum FERVisionModule { public static let name = "FERVision" }
