@@ -34,3 +34,17 @@ public enum CamError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 }
+
+import FERVision
+
+extension CamError {
+    /// Wraps a vision-layer error, keeping its exit code's meaning.
+    public init(_ error: VisionError) {
+        switch error.exitCode {
+        case 66: self = .inputMissing(error.description)
+        case 78, 73: self = .configuration(error.description)
+        case 69: self = .deviceUnavailable(error.description)
+        default: self = .internalError(error.description)
+        }
+    }
+}

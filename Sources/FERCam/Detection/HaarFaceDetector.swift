@@ -33,9 +33,9 @@ public final class HaarFaceDetector: FaceDetector {
         if s < 1 {
             let w = max(1, Int((Double(gray.width) * s).rounded()))
             let h = max(1, Int((Double(gray.height) * s).rounded()))
-            small = GrayScaling.downscale(gray, width: w, height: h)
+            small = gray.resized(width: w, height: h)   // INTER_AREA
         }
-        if config.equalize { small = GrayScaling.equalize(small) }
+        if config.equalize { small = small.equalized() }
         let minSize = max(12, Int((Double(config.minFaceSize) * s).rounded()))
         let found: [Box]
         do {

@@ -47,8 +47,7 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
     private var index = 0
     private var gray: [UInt8]     // (H, W) scratch the shim writes into
     private var bgr: [UInt8]      // (H, W, 3)
-    private let closeLock = NSLock()
-    private var closed = false
+    private let monotonicTimestamps: Bool
 
     public var summary: String { negotiated.description }
     public var isLive: Bool { true }
@@ -95,6 +94,7 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
             throw V4L2Source.error(cst, path: path, message: msg)
         }
         device = handle
+        monotonicTimestamps = info.timestamp_monotonic != 0
         let w = Int(info.width), h = Int(info.height)
         gray = [UInt8](repeating: 0, count: w * h)
         bgr = [UInt8](repeating: 0, count: w * h * 3)
@@ -116,7 +116,6 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
         let timeout = index == 0 ? request.frameTimeoutMs * 3 : request.frameTimeoutMs
         var ts = 0.0
         var seq: UInt32 = 0
-        let t0 = MonotonicClock.nanos()
         let st = gray.withUnsafeMutableBufferPointer { g in
             bgr.withUnsafeMutableBufferPointer { b in
                 fc_v4l2_read(device, Int32(timeout), g.baseAddress, g.count, b.baseAddress, b.count, &ts, &seq)
@@ -126,12 +125,20 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
         guard st == FC_V4L2_OK else {
             throw V4L2Source.error(st, path: name, message: String(cString: fc_v4l2_error_message()))
         }
+        // Capture instant: the driver's timestamp when it is CLOCK_MONOTONIC
+        // (the moment the frame was taken), otherwise now.
         let now = MonotonicClock.nanos()
-        _ = t0
+        var captured = now
+        if monotonicTimestamps, ts > 0, UInt64(ts * 1e9) <= now { captured = UInt64(ts * 1e9) }
         let w = negotiated.width, h = negotiated.height
-        let frame = Frame(index: index, time: ts, wallTime: Date(), monotonicNanos: now, source: name,
-                          gray: GrayImage(width: w, height: h, pixels: gray),
-                          bgr: BGRImage(width: w, height: h, pixels: bgr))
+        let frame: Frame
+        do {
+            frame = Frame(index: index, time: ts, wallTime: Date(), monotonicNanos: captured, source: name,
+                          gray: try GrayImage(width: w, height: h, pixels: gray),
+                          bgr: try BGRImage(width: w, height: h, pixels: bgr))
+        } catch {
+            throw .internalError("\(name): frame buffer: \(error)")
+        }
         index += 1
         return frame
     }
