@@ -58,9 +58,15 @@ static int raw_ioctl(int fd, unsigned long req, void *arg) {
     return r;
 }
 
+// Printable four-character code: trailing spaces dropped, odd bytes as '?'
+// (the big-endian flag sets the top bit of the last byte).
 static void fourcc_str(uint32_t f, char out[5]) {
-    out[0] = (char)(f & 0xff); out[1] = (char)((f >> 8) & 0xff);
-    out[2] = (char)((f >> 16) & 0xff); out[3] = (char)((f >> 24) & 0xff); out[4] = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = (unsigned char)((f >> (8 * i)) & 0x7f);
+        out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    out[4] = 0;
+    for (int i = 3; i > 0 && out[i] == ' '; i--) out[i] = 0;
 }
 
 static fc_v4l2_status status_for_errno(int e) {
@@ -85,7 +91,9 @@ fc_v4l2_status fc_v4l2_open(const char *path, fc_v4l2_device **out) {
         set_error("%s: not a character device, so not a V4L2 device", path);
         return FC_V4L2_NOT_CAPTURE;
     }
-    int fd = v4l2_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    // Raw open + QUERYCAP first, so a node that is no V4L2 device at all is
+    // reported by us (libv4l2 would print its own noise), then hand the fd to libv4l2.
+    int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
         set_error("%s: cannot open: %s", path, strerror(e));
@@ -93,11 +101,17 @@ fc_v4l2_status fc_v4l2_open(const char *path, fc_v4l2_device **out) {
     }
     struct v4l2_capability cap;
     memset(&cap, 0, sizeof cap);
-    if (xioctl(fd, VIDIOC_QUERYCAP, &cap) != 0) {
+    if (raw_ioctl(fd, VIDIOC_QUERYCAP, &cap) != 0) {
         int e = errno;
-        v4l2_close(fd);
-        set_error("%s: VIDIOC_QUERYCAP failed: %s (not a V4L2 device?)", path, strerror(e));
+        close(fd);
+        set_error("%s: not a V4L2 device (VIDIOC_QUERYCAP: %s)", path, strerror(e));
         return e == ENOTTY || e == EINVAL ? FC_V4L2_NOT_CAPTURE : status_for_errno(e);
+    }
+    if (v4l2_fd_open(fd, 0) < 0) {
+        int e = errno;
+        close(fd);
+        set_error("%s: libv4l2 cannot take the device: %s", path, strerror(e));
+        return status_for_errno(e);
     }
     uint32_t caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;
     if (!(caps & V4L2_CAP_VIDEO_CAPTURE)) {
