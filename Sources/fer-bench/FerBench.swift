@@ -3,6 +3,6 @@ import ArgumentParser
 
 @main
 struct FerBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fer-bench", abstract: "fer-bench (skeleton)")
-    func run() throws {}
+    static let configuration = CommandConfiguration(commandName: "fer-bench", abstract: "fer-bench (skeleton)",
+                                                    subcommands: [TrainBench.self])
 }

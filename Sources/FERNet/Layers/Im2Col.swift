@@ -1,0 +1,87 @@
+// im2col / col2im for square kernels over one input plane set, writing the
+// rows of a (Cin*k*k, cols) matrix. Rows are ordered (c, ky, kx), matching the
+// conv weight layout (Cout, Cin, kH, kW); columns of one sample are (oy, ox).
+// Only plain loops: the stride-1 case copies whole row segments.
+
+struct ConvGeometry {
+    let cin: Int, h: Int, w: Int
+    let kernel: Int, stride: Int, padding: Int
+    var ho: Int { (h + 2 * padding - kernel) / stride + 1 }
+    var wo: Int { (w + 2 * padding - kernel) / stride + 1 }
+    var rows: Int { cin * kernel * kernel }
+
+    /// The ox range whose input column ix = ox*stride - padding + kx lies inside [0, w).
+    @inline(__always)
+    func validColumns(_ kx: Int) -> (lo: Int, hi: Int) {
+        // ix >= 0  <=>  ox >= ceil((padding - kx) / stride)
+        let a = padding - kx
+        let lo = a <= 0 ? 0 : (a + stride - 1) / stride
+        // ix <= w-1  <=>  ox <= floor((w - 1 + padding - kx) / stride)
+        let b = w - 1 + padding - kx
+        let hi = b < 0 ? 0 : min(wo, b / stride + 1)
+        return (lo, max(lo, hi))
+    }
+}
+
+/// Writes the im2col rows `rowRange` of one sample into `col` (row stride `ldcol`).
+/// `plane(c)` gives input channel c's (H, W) plane.
+@inline(__always)
+func im2colRows(_ g: ConvGeometry, rows rowRange: Range<Int>, plane: (Int) -> UnsafePointer<Float>,
+                col: UnsafeMutablePointer<Float>, ldcol: Int) {
+    let k = g.kernel, s = g.stride, p = g.padding, ho = g.ho, wo = g.wo, h = g.h, w = g.w
+    for r in rowRange {
+        let c = r / (k * k), ky = (r / k) % k, kx = r % k
+        let src = plane(c)
+        let dstRow = col + r * ldcol
+        let (lo, hi) = g.validColumns(kx)
+        for oy in 0..<ho {
+            let dst = dstRow + oy * wo
+            let iy = oy * s - p + ky
+            if iy < 0 || iy >= h {
+                dst.update(repeating: 0, count: wo)
+                continue
+            }
+            if lo > 0 { dst.update(repeating: 0, count: lo) }
+            if hi < wo { (dst + hi).update(repeating: 0, count: wo - hi) }
+            let srcRow = src + iy * w - p + kx
+            if s == 1 {
+                if hi > lo { (dst + lo).update(from: srcRow + lo, count: hi - lo) }
+            } else {
+                var ox = lo
+                while ox < hi { dst[ox] = srcRow[ox * s]; ox += 1 }
+            }
+        }
+    }
+}
+
+/// Adds the col rows of input channels `channels` of one sample back into their
+/// planes (the adjoint of im2col). Planes must be zeroed (or hold a sum) before.
+@inline(__always)
+func col2imChannels(_ g: ConvGeometry, channels: Range<Int>, plane: (Int) -> UnsafeMutablePointer<Float>,
+                    col: UnsafePointer<Float>, ldcol: Int) {
+    let k = g.kernel, s = g.stride, p = g.padding, ho = g.ho, wo = g.wo, h = g.h, w = g.w
+    for c in channels {
+        let dstPlane = plane(c)
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let r = (c * k + ky) * k + kx
+                let srcRow = col + r * ldcol
+                let (lo, hi) = g.validColumns(kx)
+                if hi <= lo { continue }
+                for oy in 0..<ho {
+                    let iy = oy * s - p + ky
+                    if iy < 0 || iy >= h { continue }
+                    let dst = dstPlane + iy * w - p + kx
+                    let src = srcRow + oy * wo
+                    if s == 1 {
+                        var ox = lo
+                        while ox < hi { dst[ox] += src[ox]; ox += 1 }
+                    } else {
+                        var ox = lo
+                        while ox < hi { dst[ox * s] += src[ox]; ox += 1 }
+                    }
+                }
+            }
+        }
+    }
+}
