@@ -6,6 +6,7 @@ import Testing
 @testable import FERCam
 import FERNet
 import FERVision
+import FERNet
 
 enum TestPaths {
     /// The package root (two levels above this file's folder).
@@ -92,4 +93,94 @@ final class MemorySink: DetectionSink, @unchecked Sendable {
 func blankFrame(index: Int, width: Int = 64, height: Int = 48, sequence: Int = 0, time: Double? = nil) -> Frame {
     Frame(index: index, time: time ?? Double(index) / 30, source: "fake", sequence: sequence,
           gray: GrayImage(width: width, height: height, fill: 100), bgr: BGRImage(width: width, height: height))
+}
+
+/// A real model file for end-to-end runs: models/emotion-cnn.safetensors when
+/// the package has one, otherwise the product architecture with random
+/// weights (valid file, meaningless emotions: the tests check structure, not accuracy).
+enum TestModel {
+    static let path: String = {
+        let real = "\(TestPaths.packageRoot)/models/emotion-cnn.safetensors"
+        if FileManager.default.fileExists(atPath: real) { return real }
+        let p = NSTemporaryDirectory() + "fercam-test-model-fer-vgg-seed7.safetensors"
+        if FileManager.default.fileExists(atPath: p) { return p }   // written atomically by an earlier run
+        do {
+            let net = try Network(architecture: "fer-vgg", seed: 7)
+            try ModelFile.save(spec: net.spec, tensors: net.exportTensors(), normalization: InputNormalization(),
+                               provenance: ["note": "random weights for fer-cam tests"], to: URL(fileURLWithPath: p))
+        } catch {
+            fatalError("cannot write the test model \(p): \(error)")
+        }
+        return p
+    }()
+}
+
+/// Runs a program, returns its exit status, stdout and stderr.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func runProcess(_ path: String, _ args: [String], environment: [String: String]? = nil, timeout: Double = 120) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    if let environment { p.environment = environment }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    // Read both pipes concurrently so a full pipe never blocks the child.
+    nonisolated(unsafe) var errData = Data()
+    let t = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    t.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    while p.isRunning && Date() < deadline { usleep(10_000) }
+    if p.isRunning { p.terminate(); Issue.record("\(path) \(args) ran past \(timeout) s") }
+    p.waitUntilExit()
+    while t.isExecuting || !t.isFinished { usleep(1000) }
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Parsed detection log lines.
+struct LoggedEvent {
+    var event: String
+    var track: Int
+    var frame: Int
+    var box: [Int]
+    var emotion: String
+    var source: String
+
+    static func parse(_ text: String) throws -> [LoggedEvent] {
+        try text.split(separator: "\n").map { line in
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+            return LoggedEvent(event: try #require(o["event"] as? String), track: try #require(o["track"] as? Int),
+                               frame: try #require(o["frame"] as? Int), box: try #require(o["box"] as? [Int]),
+                               emotion: try #require(o["emotion"] as? String), source: try #require(o["source"] as? String))
+        }
+    }
+}
+
+/// start first, end last, exactly one of each per track; no update outside.
+func checkEventOrder(_ events: [LoggedEvent]) {
+    var state: [Int: String] = [:]
+    for e in events {
+        switch e.event {
+        case "start":
+            #expect(state[e.track] == nil, "track \(e.track) started twice")
+            state[e.track] = "open"
+        case "update":
+            #expect(state[e.track] == "open", "update for track \(e.track) outside start…end")
+        case "end":
+            #expect(state[e.track] == "open", "end for track \(e.track) without a start")
+            state[e.track] = "closed"
+        default:
+            Issue.record("unknown event \(e.event)")
+        }
+    }
+    #expect(state.values.allSatisfy { $0 == "closed" }, "tracks left open: \(state.filter { $0.value != "closed" }.keys.sorted())")
 }
