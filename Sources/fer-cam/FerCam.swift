@@ -149,6 +149,7 @@ struct FerCam: ParsableCommand {
         // Cheap checks first: a missing display or model fails before the camera opens.
         let window = show ? try WindowSink() : nil
         OpenCVThreads.set(threads)
+        OpenCVLog.set(.error)
         let modelPath = try ModelLocator.resolve(flag: model)
         let classifier = try EmotionModel.classifier(path: modelPath, threads: threads)
         let cascadePath: String

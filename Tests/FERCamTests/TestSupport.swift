@@ -122,9 +122,11 @@ struct ProcessResult {
     var stderr: String
 }
 
-func runProcess(_ path: String, _ args: [String], environment: [String: String]? = nil, timeout: Double = 120) throws -> ProcessResult {
+func runProcess(_ path: String, _ args: [String], environment: [String: String]? = nil, timeout: Double = 120,
+                directory: String? = nil) throws -> ProcessResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
     p.arguments = args
     if let environment { p.environment = environment }
     let out = Pipe(), err = Pipe()

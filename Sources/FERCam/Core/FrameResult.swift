@@ -25,13 +25,12 @@ public struct TrackedFace: Sendable, Equatable {
     public var score: Float { probabilities.isEmpty ? 0 : probabilities[TopScore.argmax(probabilities)] }
 }
 
-/// Milliseconds spent per stage on one frame.
+/// Milliseconds spent per processing stage on one frame (decode and drawing
+/// are timed where they happen: the source and the sinks).
 public struct StageTimings: Sendable, Equatable {
-    public var capture: Double = 0     // decode / convert in the source
     public var detect: Double = 0      // 0 on frames without a detection pass
     public var classify: Double = 0    // preprocessing + network
     public var track: Double = 0       // association, smoothing, events
-    public var draw: Double = 0        // overlay (set by the window sink)
     public init() {}
 }
 
