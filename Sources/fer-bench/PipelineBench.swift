@@ -48,6 +48,7 @@ struct PipelineBench: ParsableCommand {
         var config = PipelineConfig()
         config.detection.interval = detectInterval
         config.detection.detectWidth = detectWidth
+        config.statsCapacity = 1_000_000
         let cascade = try CascadeLocator.resolve(flag: nil, packageRoot: ModelLocator.packageRoot())
         let detector = try HaarFaceDetector(cascadePath: cascade, config: config.detection)
 

@@ -112,6 +112,14 @@ final class FailingSource: FrameSource {
         if case .failed = p.health.state {} else { Issue.record("state \(p.health.state)") }
     }
 
+    @Test func statsKeepOnlyTheMostRecentSamples() {
+        var w = SampleWindow<Int>(capacity: 3)
+        for i in 1...2 { w.append(i) }
+        #expect(w.values == [1, 2])
+        for i in 3...7 { w.append(i) }
+        #expect(w.values == [5, 6, 7])
+    }
+
     private func checkOrder(_ events: [DetectionEvent]) {
         var open = Set<Int>()
         for e in events {

@@ -47,7 +47,8 @@ import Testing
     @Test(arguments: ["yuyv422", "mjpeg"])
     func loopbackClipGivesFaces(pixfmt: String) throws {
         let clip = try TestPaths.requireMedia("short_hamilton_clip.mp4")
-        let cmd = "$FERCAM \"$V4L2VM_LOOP_DEV\" --frames 45 --detect-interval 2 --model \(TestModel.path)"
+        // Emulated: the feeding writer can stall for a while, so allow 5 s between frames.
+        let cmd = "$FERCAM \"$V4L2VM_LOOP_DEV\" --frames 45 --detect-interval 2 --frame-timeout 5000 --model \(TestModel.path)"
         let r = try vm(["--loopback", clip, "--loop-pixfmt", pixfmt, "--loop-fps", "15"], cmd)
         #expect(r.status == 0, "exit \(r.status)\n\(r.stderr)")
         let want = pixfmt == "mjpeg" ? "MJPG (converted by libv4l2)" : "YUYV"

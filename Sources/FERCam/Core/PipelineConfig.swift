@@ -49,6 +49,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var ringCapacity: Int = 3
     /// Stop after this many frames from the source (nil = until the source ends).
     public var maxFrames: Int?
+    /// Latency and timing samples kept for PipelineStats (the most recent ones).
+    public var statsCapacity: Int = 4096
     public init() {}
 
     public func validate() throws(CamError) {

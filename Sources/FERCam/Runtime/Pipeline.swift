@@ -29,15 +29,44 @@ public struct PipelineHealth: Sendable, Equatable {
     public init() {}
 }
 
-/// Latency samples and stage totals collected by a run (benchmarks, reports).
+/// Latency samples and stage timings of the most recent frames (benchmarks,
+/// metrics). Holds at most `PipelineConfig.statsCapacity` of each, so a
+/// long-running daemon's memory stays flat.
 public struct PipelineStats: Sendable {
-    /// Capture → output of each processed frame, milliseconds (last 100 000).
-    public var frameLatencyMs: [Double] = []
-    /// Capture → write of each event, milliseconds (last 100 000).
-    public var eventLatencyMs: [Double] = []
-    /// Per-frame stage timings of processed frames (last 100 000).
-    public var timings: [StageTimings] = []
+    /// Capture → output of each processed frame, milliseconds.
+    public var frameLatencyMs: [Double] { frameLatency.values }
+    /// Capture → write of each event, milliseconds.
+    public var eventLatencyMs: [Double] { eventLatency.values }
+    /// Per-frame stage timings of processed frames.
+    public var timings: [StageTimings] { stageTimings.values }
     public var wallSeconds: Double = 0
+
+    var frameLatency: SampleWindow<Double>
+    var eventLatency: SampleWindow<Double>
+    var stageTimings: SampleWindow<StageTimings>
+
+    init(capacity: Int) {
+        frameLatency = SampleWindow(capacity: capacity)
+        eventLatency = SampleWindow(capacity: capacity)
+        stageTimings = SampleWindow(capacity: capacity)
+    }
+}
+
+/// The last `capacity` values, overwritten in a circle (O(1) per append).
+struct SampleWindow<T: Sendable>: Sendable {
+    let capacity: Int
+    private var storage: [T] = []
+    private var next = 0
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    mutating func append(_ v: T) {
+        if storage.count < capacity { storage.append(v) } else { storage[next] = v }
+        next = (next + 1) % capacity
+    }
+
+    /// Oldest first.
+    var values: [T] { storage.count < capacity ? storage : Array(storage[next...] + storage[..<next]) }
 }
 
 public final class Pipeline: @unchecked Sendable {
@@ -50,7 +79,7 @@ public final class Pipeline: @unchecked Sendable {
     private let results = BlockingQueue<FrameResult>(capacity: 2)
     private let lock = NSLock()
     private var _health = PipelineHealth()
-    private var _stats = PipelineStats()
+    private var _stats: PipelineStats
     private var stopRequested = false
     private var firstError: CamError?
     private var fpsWindow: [UInt64] = []      // monotonic ns of recent processed frames
@@ -64,6 +93,7 @@ public final class Pipeline: @unchecked Sendable {
         self.config = config
         self.logger = logger
         self.ring = FrameRing(capacity: config.ringCapacity)
+        _stats = PipelineStats(capacity: config.statsCapacity)
         _health.source = source.name
     }
 
@@ -179,8 +209,8 @@ public final class Pipeline: @unchecked Sendable {
             fpsWindow.append(now)
             while let f = fpsWindow.first, now - f > 1_000_000_000 { fpsWindow.removeFirst() }
             _health.fps = fpsWindow.count > 1 ? Double(fpsWindow.count - 1) / (Double(now - fpsWindow[0]) / 1e9) : 0
-            append(&_stats.frameLatencyMs, Double(now - r.frame.monotonicNanos) / 1e6)
-            append(&_stats.timings, r.timings)
+            _stats.frameLatency.append(Double(now - r.frame.monotonicNanos) / 1e6)
+            _stats.stageTimings.append(r.timings)
             lock.unlock()
             if stopBySink { continue }   // drain so the inference thread can finish
             for sink in sinks {
@@ -193,7 +223,7 @@ public final class Pipeline: @unchecked Sendable {
             }
             let written = MonotonicClock.nanos()
             lock.lock()
-            for e in r.events { append(&_stats.eventLatencyMs, Double(written - e.captureNanos) / 1e6) }
+            for e in r.events { _stats.eventLatency.append(Double(written - e.captureNanos) / 1e6) }
             lock.unlock()
             if stopBySink { stop() }
         }
@@ -206,10 +236,5 @@ public final class Pipeline: @unchecked Sendable {
         _health.eventsEmitted += finals.count
         _health.openTracks = 0
         lock.unlock()
-    }
-
-    private func append<T>(_ a: inout [T], _ v: T) {
-        if a.count >= 100_000 { a.removeFirst(a.count - 99_999) }
-        a.append(v)
     }
 }
