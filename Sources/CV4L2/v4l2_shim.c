@@ -186,6 +186,15 @@ static int try_set(fc_v4l2_device *dev, uint32_t w, uint32_t h, uint32_t fourcc,
 fc_v4l2_status fc_v4l2_configure(fc_v4l2_device *dev, uint32_t width, uint32_t height,
                                  uint32_t fps, uint32_t fourcc, fc_v4l2_info *info) {
     if (!dev || dev->streaming) { set_error("configure: device not open or already streaming"); return FC_V4L2_INVALID; }
+    // Another program streaming from the device makes every S_FMT fail with
+    // EBUSY: find out with one raw, unchanged S_FMT (libv4l2 would print noise).
+    struct v4l2_format cur;
+    memset(&cur, 0, sizeof cur);
+    cur.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    if (raw_ioctl(dev->fd, VIDIOC_G_FMT, &cur) == 0 && raw_ioctl(dev->fd, VIDIOC_S_FMT, &cur) != 0 && errno == EBUSY) {
+        set_error("%s: another program is streaming from it", dev->path);
+        return FC_V4L2_BUSY;
+    }
     uint32_t native[128];
     int nnative = fc_v4l2_native_formats(dev, native, 128);
     char names[128 * 6] = {0};

@@ -58,4 +58,29 @@ import Testing
         #expect(events.allSatisfy { $0.source.hasPrefix("/dev/video") })
         checkEventOrder(events)
     }
+
+    /// One streaming fer-cam; a second one on the same camera is told it is
+    /// busy (69); unplugging the camera (vivid's disconnect control) ends the
+    /// first with 69 within a second or so (emulated: allow 5 s), never a hang.
+    @Test func busyAndUnpluggedCamerasAreReported() throws {
+        let cmd = """
+        $FERCAM 0 --probe --frames 1000000 --size 320x180 2>first.err & pid=$!
+        for i in $(seq 1 60); do grep -q . first.err 2>/dev/null && break; [ -e /proc/$pid ] || break; sleep 0.5; done
+        sleep 3
+        $FERCAM 0 --probe --frames 1 --size 320x180; echo "second=$?"
+        t0=$(date +%s%N)
+        v4l2-ctl -d /dev/video0 -c disconnect=1
+        wait $pid; rc=$?
+        t1=$(date +%s%N)
+        echo "first=$rc after_ms=$(( (t1 - t0) / 1000000 ))"
+        cat first.err >&2; rm -f first.err
+        """
+        let r = try vm(["--vivid=node_types=0x1"], cmd)
+        #expect(r.stdout.contains("second=69"), "second open of a streaming camera: \(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("device busy"), r.stderr.isEmpty ? "no stderr" : "\(r.stderr)")
+        #expect(r.stdout.contains("first=69"), "unplugged camera: \(r.stdout)")
+        #expect(r.stderr.contains("camera disconnected"), "\(r.stderr)")
+        let ms = r.stdout.split(separator: "after_ms=").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? Int.max
+        #expect(ms < 5000, "took \(ms) ms to notice the unplugged camera")
+    }
 }
