@@ -20,6 +20,8 @@ struct PipelineBench: ParsableCommand {
     @Option(help: "Threads for OpenCV and OpenBLAS each.") var threads = 1
     @Option(help: "Detection every N frames.") var detectInterval = 3
     @Option(help: "Detection copy width (0 = full frame).") var detectWidth = 320
+    @Option(help: "Haar scale factor.") var scaleFactor = DetectionConfig().scaleFactor
+    @Option(help: "Smallest face in frame pixels.") var minFace = DetectionConfig().minFaceSize
     @Option(help: "Passes over the file (results pooled).") var repeats = 1
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -48,6 +50,8 @@ struct PipelineBench: ParsableCommand {
         var config = PipelineConfig()
         config.detection.interval = detectInterval
         config.detection.detectWidth = detectWidth
+        config.detection.scaleFactor = scaleFactor
+        config.detection.minFaceSize = minFace
         config.statsCapacity = 1_000_000
         let cascade = try CascadeLocator.resolve(flag: nil, packageRoot: ModelLocator.packageRoot())
         let detector = try HaarFaceDetector(cascadePath: cascade, config: config.detection)
@@ -77,6 +81,7 @@ struct PipelineBench: ParsableCommand {
         let result: [String: Any] = [
             "benchmark": "pipeline", "source": source, "frames": frames, "events": events, "dropped_frames": dropped,
             "threads": threads, "detect_interval": detectInterval, "detect_width": detectWidth,
+            "scale_factor": scaleFactor, "min_face": minFace,
             "model": modelPath, "weights": weights,
             "fps": Double(frames) / max(wall, 1e-9), "unit": "frames/s", "wall_s": wall,
             "stages": [

@@ -23,7 +23,7 @@ struct FerCam: ParsableCommand {
         Examples:
           fer-cam                                  # /dev/video0, events on stdout
           fer-cam /dev/video2 --size 1280x720 --fps 15 --show
-          fer-cam --source test --show             # no webcam? the built-in synthetic camera
+          fer-cam --source test --show             # no webcam: synthetic camera
           fer-cam --source clip.mp4 --log events.jsonl
           fer-cam --source photos/ --log -         # every image in a folder
           fer-cam 0 --pixel-format MJPG --frames 100 --detect-interval 5
@@ -64,40 +64,40 @@ struct FerCam: ParsableCommand {
     var show = false
 
     @Option(help: "Seconds between periodic update events of an unchanged emotion (0: only on change).")
-    var updateInterval: Double = 1.0
+    var updateInterval: Double = EventPolicy().updateInterval
 
     @Option(help: "Run face detection every N frames; in between, faces keep their tracked boxes.")
-    var detectInterval: Int = 3
+    var detectInterval: Int = DetectionConfig().interval
 
     @Option(help: "Detect on a copy of the frame at most this many pixels wide (0: full size).")
-    var detectWidth: Int = 320
+    var detectWidth: Int = DetectionConfig().detectWidth
 
     @Option(help: "Haar scale factor (> 1; larger is faster, finds fewer faces).")
-    var scaleFactor: Double = 1.2
+    var scaleFactor: Double = DetectionConfig().scaleFactor
 
     @Option(help: "Haar minimum neighbours (larger: fewer false faces).")
-    var minNeighbors: Int = 5
+    var minNeighbors: Int = DetectionConfig().minNeighbors
 
     @Option(help: "Smallest face to find, in frame pixels.")
-    var minFace: Int = 40
+    var minFace: Int = DetectionConfig().minFaceSize
 
     @Flag(help: "Histogram-equalize the frame before detection (dim scenes).")
     var equalize = false
 
     @Option(help: "Margin around each face before cropping, as a fraction of its size.")
-    var margin: Double = 0.0
+    var margin: Double = ClassificationConfig().margin
 
     @Option(help: "Weight of the newest prediction in each face's moving average (0-1; 1: no smoothing).")
-    var smoothing: Double = 0.4
+    var smoothing: Double = TrackerConfig().probabilityAlpha
 
     @Option(help: "Detection passes a face may be missing before its track ends.")
-    var maxMissed: Int = 2
+    var maxMissed: Int = TrackerConfig().maxMissed
 
     @Option(help: "Frames buffered between capture and inference (the oldest is dropped when full).")
-    var ring: Int = 3
+    var ring: Int = PipelineConfig().ringCapacity
 
     @Option(help: "Milliseconds without a frame before the camera counts as stopped.")
-    var frameTimeout: Int = 1000
+    var frameTimeout: Int = V4L2Request().frameTimeoutMs
 
     @Option(help: "Threads for OpenCV and for OpenBLAS each.")
     var threads: Int = 1
@@ -200,7 +200,7 @@ struct FerCam: ParsableCommand {
         c.detection.equalize = equalize
         c.classification.margin = margin
         c.tracker.maxMissed = maxMissed
-        c.tracker.probabilityAlpha = Float(smoothing)
+        c.tracker.probabilityAlpha = smoothing
         c.events.updateInterval = updateInterval
         c.ringCapacity = ring
         c.maxFrames = frames

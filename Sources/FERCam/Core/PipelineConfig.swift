@@ -4,11 +4,11 @@ import FERNet
 
 public struct DetectionConfig: Sendable, Equatable {
     /// Haar pyramid step (>1; bigger is faster and misses more).
-    public var scaleFactor: Double = 1.2
+    public var scaleFactor: Double = 1.1
     /// Neighbouring hits a box needs (more = fewer false positives).
     public var minNeighbors: Int = 5
     /// Smallest face, in full-frame pixels.
-    public var minFaceSize: Int = 40
+    public var minFaceSize: Int = 30
     /// Detect on a copy at most this wide (0 = full size); boxes are mapped back.
     public var detectWidth: Int = 320
     /// Run the detector every N frames; in between, the tracker's boxes are kept.

@@ -14,7 +14,7 @@ public struct TrackerConfig: Sendable, Equatable {
     /// Detection passes a track may go unmatched before it ends.
     public var maxMissed: Int = 2
     /// EMA weight of the newest probabilities (1 = no smoothing).
-    public var probabilityAlpha: Float = 0.4
+    public var probabilityAlpha: Double = 0.4
     /// EMA weight of the newest box (1 = no smoothing).
     public var boxAlpha: Double = 0.6
 
@@ -97,7 +97,7 @@ public final class Tracker {
     public func observe(id: Int, probabilities p: [Float]) {
         guard let i = tracks.firstIndex(where: { $0.id == id }) else { return }
         if let old = tracks[i].probabilities, old.count == p.count {
-            let a = config.probabilityAlpha
+            let a = Float(config.probabilityAlpha)
             tracks[i].probabilities = zip(old, p).map { (1 - a) * $0 + a * $1 }
         } else {
             tracks[i].probabilities = p
