@@ -99,4 +99,24 @@ import Testing
         #expect(!events.isEmpty)
         checkEventOrder(events)   // every started track got its end
     }
+
+    /// `q` typed in a terminal (a pseudo-terminal from script(1)) ends the run
+    /// without Enter, the log is complete, and the terminal settings are back.
+    @Test func qInTheTerminalQuitsAndRestoresIt() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            Issue.record("/usr/bin/script (util-linux) is missing"); return
+        }
+        let log = NSTemporaryDirectory() + "fercam-keys-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let bin = try TestPaths.ferCamBinary()
+        let inner = "stty -g; \"\(bin)\" --source test --model \(TestModel.path) --log \(log) 2>/dev/null; echo rc=$?; stty -g"
+        let r = try runProcess("/bin/sh", ["-c", "(sleep 4; printf q; sleep 3) | script -qfec '\(inner)' /dev/null"], timeout: 60)
+        // A terminal ends lines with \r\n (one Character in Swift): drop the \r first.
+        let lines = r.stdout.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
+        #expect(lines.contains("rc=0"), "fer-cam did not stop on q: \(r.stdout)")
+        let settings = lines.filter { $0.contains(":") && !$0.contains(" ") }
+        #expect(settings.count == 2 && settings[0] == settings[1], "terminal not restored: \(settings)")
+        let events = try LoggedEvent.parse(try String(contentsOfFile: log, encoding: .utf8))
+        checkEventOrder(events)
+    }
 }
