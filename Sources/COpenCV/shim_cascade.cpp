@@ -20,7 +20,7 @@ fc_status fc_cascade_load(const char *path, fc_cascade **out) {
             case fc::PathKind::missing:
                 return fc::fail(FC_NOT_FOUND, "cascade file '" + p + "' does not exist");
             case fc::PathKind::directory:
-                return fc::fail(FC_BAD_INPUT, "cascade file '" + p + "' is a directory");
+                return fc::fail(FC_BAD_INPUT, "it is a directory");
             case fc::PathKind::file:
                 break;
         }
@@ -38,7 +38,7 @@ fc_status fc_cascade_load(const char *path, fc_cascade **out) {
         }
         if (!ok) {
             delete c;
-            return fc::fail(FC_BAD_INPUT, "cascade file '" + p + "' is not a cascade (" + why + ")");
+            return fc::fail(FC_BAD_INPUT, why);
         }
         *out = c;
         return FC_OK;

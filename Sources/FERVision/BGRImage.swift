@@ -136,4 +136,38 @@ public struct BGRImage: Sendable, Equatable {
             }
         }
     }
+
+    /// Copy of the part of `box` inside the image; throws when nothing is left.
+    public func crop(_ box: Box) throws(VisionError) -> BGRImage {
+        let b = box.clamped(to: width, height: height)
+        guard !b.isEmpty else {
+            throw .invalidImage(what: "crop \(box)", width: width, height: height,
+                                reason: "the box lies outside the image")
+        }
+        let w = width
+        return pixels.withUnsafeBufferPointer { src in
+            BGRImage(width: b.width, height: b.height) { dst in
+                for row in 0..<b.height {
+                    (dst + row * b.width * 3).update(from: src.baseAddress! + ((b.y + row) * w + b.x) * 3,
+                                                     count: b.width * 3)
+                }
+            }
+        }
+    }
+
+    /// Copies `image` into this one with its top-left corner at (x, y);
+    /// parts that fall outside are dropped (e.g. tiling faces or plots).
+    public mutating func paste(_ image: BGRImage, x: Int, y: Int) {
+        let target = Box(x: x, y: y, width: image.width, height: image.height).clamped(to: width, height: height)
+        guard !target.isEmpty else { return }
+        let (w, sw) = (width, image.width)
+        image.pixels.withUnsafeBufferPointer { src in
+            pixels.withUnsafeMutableBufferPointer { dst in
+                for row in 0..<target.height {
+                    let from = src.baseAddress! + ((target.y - y + row) * sw + (target.x - x)) * 3
+                    (dst.baseAddress! + ((target.y + row) * w + target.x) * 3).update(from: from, count: target.width * 3)
+                }
+            }
+        }
+    }
 }

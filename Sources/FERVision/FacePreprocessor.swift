@@ -64,6 +64,7 @@ public struct FacePreprocessor: Sendable, Equatable {
     public func face48(gray: GrayImage, box: Box) -> [UInt8] {
         precondition(box.width > 0 && box.height > 0, "face box \(box) must have a positive size")
         let region = box.expanded(by: margin)
+        precondition(!region.isEmpty, "face box \(box) with margin \(margin) leaves nothing to crop")
         let side = Self.side
         let (fw, fh) = (gray.width, gray.height)
         return [UInt8](unsafeUninitializedCapacity: side * side) { dst, count in  // dst is (48, 48)

@@ -58,7 +58,8 @@ fc_status fc_mat_copy_to(const fc_mat *m, uint8_t *dst, int dst_stride);
 
 // ---- Haar / LBP cascades --------------------------------------------------
 typedef struct fc_cascade fc_cascade;
-/// Loads a cascade file. FC_NOT_FOUND if missing, FC_BAD_INPUT if not a cascade.
+/// Loads a cascade file. FC_NOT_FOUND if missing, FC_BAD_INPUT if not a
+/// cascade (then fc_last_error() holds only the reason; the caller names the path).
 fc_status fc_cascade_load(const char *path, fc_cascade **out);
 void fc_cascade_free(fc_cascade *c);
 /// detectMultiScale on an 8-bit gray buffer. Writes *count boxes into a

@@ -1,4 +1,0 @@
-import Testing
-@testable import FERVision
-
-@Test func moduleLoads() { #expect(FERVisionModule.name == "FERVision") }
