@@ -4,5 +4,5 @@ import ArgumentParser
 @main
 struct FerBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "fer-bench", abstract: "fer-bench (skeleton)",
-                                                    subcommands: [TrainBench.self, PipelineBench.self])
+                                                    subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self])
 }

@@ -47,3 +47,29 @@ import Testing
         #expect(r.worst < 5e-3, "max relative error \(r)")
     }
 }
+
+@Suite struct BatchNormFusedReLUTests {
+    @Test(arguments: [true, false])
+    func fusedReLUEqualsBatchNormThenReLU(training: Bool) {
+        let fused = BatchNorm(name: "bn", channels: 3, epsilon: 1e-5, momentum: 0.1, fusedReLU: true)
+        let plain = BatchNorm(name: "bn", channels: 3, epsilon: 1e-5, momentum: 0.1)
+        let relu = ReLU()
+        for bn in [fused, plain] {
+            bn.weight.value.assign([1.5, -0.5, 2]); bn.bias.value.assign([0.1, 0.2, -0.3])
+            bn.runningMean.assign([0.1, -0.2, 0.3]); bn.runningVar.assign([0.5, 2, 1])
+        }
+        let x = Tensor.channelMajor(2, 3, 3, 3)
+        x.assign(randomTensor([2, 3, 3, 3], seed: 23, scale: 2).toArray())
+        let yf = fused.forward(x, training: training).toArray()
+        let yp = relu.forward(plain.forward(x, training: training), training: training).toArray()
+        #expect(maxAbsDifference(yf, yp) < 1e-6)
+        #expect(yf.contains(0) && yf.contains { $0 > 0 })
+        guard training else { return }
+        let dy = randomTensor([2, 3, 3, 3], seed: 24)
+        let dxf = fused.backward(dy).toArray()
+        let dxp = plain.backward(relu.backward(dy)).toArray()
+        #expect(maxAbsDifference(dxf, dxp) < 1e-5)
+        #expect(maxAbsDifference(fused.weight.grad.toArray(), plain.weight.grad.toArray()) < 1e-5)
+        #expect(maxAbsDifference(fused.bias.grad.toArray(), plain.bias.grad.toArray()) < 1e-5)
+    }
+}

@@ -35,7 +35,7 @@ import Testing
         #expect(c.forward(x, training: false).toArray() == (1...16).map { 2 * Float($0) })
     }
 
-    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (2, 2, 0), (3, 1, 0)])
+    @Test(arguments: [(3, 1, 1), (5, 1, 2), (3, 2, 1), (1, 1, 0), (2, 2, 0), (3, 1, 0)])
     func gradientsMatchFiniteDifferences(k: Int, s: Int, p: Int) {
         let c = conv(2, 3, k: k, s: s, p: p, seed: 5)
         let x = randomTensor([2, 2, 5, 5], seed: 11)
@@ -64,5 +64,25 @@ import Testing
         c.computesInputGradient = false
         let r = gradCheck(c, input: randomTensor([2, 1, 4, 4], seed: 9), checkInput: false)
         #expect(r.worst < 2e-3, "max relative error \(r)")
+    }
+}
+
+@Suite struct Conv2DWorkerTests {
+    @Test(arguments: [(3, 1, 1), (1, 1, 0)])
+    func twoWorkersGiveTheSameOutputAndGradients(k: Int, s: Int, p: Int) {
+        func run(workers: Int) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
+            let c = Conv2D(name: "c", inChannels: 3, outChannels: 4, kernel: k, stride: s, padding: p, rng: SeededRandom(seed: 2))
+            c.workers = workers
+            c.groupBytes = 1  // one sample per group: several groups per worker
+            let x = randomTensor([5, 3, 6, 6], seed: 3)
+            let y = c.forward(x, training: true)
+            let dx = c.backward(randomTensor(y.shape, seed: 4))
+            return (y.toArray(), dx.toArray(), c.weight.grad.toArray(), c.bias.grad.toArray())
+        }
+        let one = run(workers: 1), two = run(workers: 2)
+        #expect(maxAbsDifference(one.y, two.y) < 1e-5)
+        #expect(maxAbsDifference(one.dx, two.dx) < 1e-5)
+        #expect(maxAbsDifference(one.dw, two.dw) < 1e-4)
+        #expect(maxAbsDifference(one.db, two.db) < 1e-5)
     }
 }

@@ -86,6 +86,24 @@ import Testing
         #expect(net.exportTensors() == good)
     }
 
+    @Test func twoWorkersTrainLikeOne() throws {
+        func steps(workers: Int) throws -> [NamedTensor] {
+            let net = try Network(spec: Self.tiny, seed: 4)
+            net.workers = workers
+            let rng = SeededRandom(seed: 5)
+            let opt = SGD(parameters: net.parameters, learningRate: 0.05)
+            for _ in 0..<3 {
+                let (x, y) = Self.batch(16, rng)
+                net.zeroGrad()
+                net.backward(SoftmaxCrossEntropy().lossAndGradient(logits: net.forward(x, training: true), labels: y).dLogits)
+                opt.step()
+            }
+            return net.exportTensors()
+        }
+        let a = try steps(workers: 1), b = try steps(workers: 2)
+        for (ta, tb) in zip(a, b) { #expect(maxAbsDifference(ta.values, tb.values) < 1e-4, "\(ta.name)") }
+    }
+
     @Test func parametersKnowWhichOnesDecay() throws {
         let net = try Network(spec: Self.tiny, seed: 1)
         let decaying = net.parameters.filter(\.decays).map(\.name)

@@ -36,7 +36,7 @@ struct Buffer {
 
     /// A 4-D tensor stored channel-major (contents undefined).
     mutating func channelMajor(_ n: Int, _ c: Int, _ h: Int, _ w: Int) -> Tensor {
-        if let t = tensor, t.shape == [n, c, h, w], t.isChannelMajor { return t }
+        if let t = tensor, t.rank == 4, t.shape[0] == n, t.shape[1] == c, t.shape[2] == h, t.shape[3] == w, t.isChannelMajor { return t }
         let t = Tensor.channelMajor(n, c, h, w)
         tensor = t
         return t

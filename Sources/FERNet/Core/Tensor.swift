@@ -74,10 +74,19 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
     public var data: UnsafeMutablePointer<Float> { storage.pointer + offset }
 
     /// True when the elements are laid out row-major without gaps.
-    public var isContiguous: Bool { strides == Tensor.rowMajorStrides(shape) }
+    public var isContiguous: Bool {
+        var expected = 1
+        for i in stride(from: rank - 1, through: 0, by: -1) {
+            if strides[i] != expected { return false }
+            expected *= shape[i]
+        }
+        return true
+    }
     /// True for a 4-D tensor stored as (C, N, H, W) without gaps.
     public var isChannelMajor: Bool {
-        rank == 4 && strides == [shape[2] * shape[3], shape[0] * shape[2] * shape[3], shape[3], 1]
+        guard rank == 4 else { return false }
+        let hw = shape[2] * shape[3]
+        return strides[3] == 1 && strides[2] == shape[3] && strides[0] == hw && strides[1] == shape[0] * hw
     }
     /// True when the elements fill `count` consecutive floats from `data` (in
     /// some axis order), so elementwise work may run over the raw block.

@@ -10,14 +10,15 @@ public enum Threads {
     /// Sets OpenBLAS's thread count for all later GEMMs in this process.
     public static func setBLAS(_ n: Int) {
         precondition(n >= 1, "BLAS thread count \(n) must be at least 1")
+        _ = BLASKernels.selected
         openblas_set_num_threads(Int32(n))
     }
 
     /// OpenBLAS's current thread count.
     public static var blas: Int { Int(openblas_get_num_threads()) }
 
-    /// OpenBLAS's detected CPU core name, e.g. "Cooperlake".
-    public static var blasCoreName: String { String(cString: openblas_get_corename()) }
+    /// OpenBLAS's core (kernel set) in use, e.g. "SkylakeX" (see BLASKernels).
+    public static var blasCoreName: String { BLASKernels.selected }
 }
 
 enum Parallel {

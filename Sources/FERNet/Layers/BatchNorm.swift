@@ -1,28 +1,33 @@
 // BatchNorm: per-channel normalisation over (N, H, W) of a 4-D input, or over N
-// of a 2-D (N, C) input, then scale (weight, "gamma") and shift (bias, "beta").
+// of a 2-D (N, C) input, then scale (weight, "gamma") and shift (bias, "beta"),
+// optionally followed by a fused ReLU (the network fuses "batchNorm, relu").
 // Training uses batch statistics (biased variance) and updates the running
 // statistics PyTorch-style: running = (1 - m) * running + m * batch, with the
 // unbiased batch variance. Inference uses the running statistics.
+// Backward recomputes the normalised input from the kept input (no xhat copy).
 
 public final class BatchNorm: Layer {
     public let name: String
     public let channels: Int
     public let epsilon: Float, momentum: Float
+    /// True when a ReLU follows inside this layer: y = max(bn(x), 0).
+    public let fusedReLU: Bool
     public let weight: Parameter  // (C), gamma, initialised to 1
     public let bias: Parameter    // (C), beta, initialised to 0
     public let runningMean: Tensor  // (C)
     public let runningVar: Tensor   // (C)
     public var workers = 1
 
-    private var out = Buffer(), dxBuffer = Buffer(), xhatBuffer = Buffer()
-    private var invStd = [Float]()   // (C) 1/sqrt(var + eps) of the last training batch
-    private var trainedShape: [Int]? // shape of the last training forward
+    private var out = Buffer(), dxBuffer = Buffer(), dyBuffer = Buffer(), inBuffer = Buffer()
+    private var batchMean = [Float](), invStd = [Float]()  // (C) of the last training batch
+    private var input: Tensor?  // dense input of the last training forward
 
-    public init(name: String, channels: Int, epsilon: Float, momentum: Float) {
+    public init(name: String, channels: Int, epsilon: Float, momentum: Float, fusedReLU: Bool = false) {
         self.name = name
         self.channels = channels
         self.epsilon = epsilon
         self.momentum = momentum
+        self.fusedReLU = fusedReLU
         weight = Parameter(name: "\(name).weight", shape: [channels], decays: false)
         bias = Parameter(name: "\(name).bias", shape: [channels], decays: false)
         runningMean = Tensor(shape: [channels])
@@ -36,10 +41,11 @@ public final class BatchNorm: Layer {
         [("\(name).running_mean", runningMean), ("\(name).running_var", runningVar)]
     }
 
-    /// Per channel c: the segments (pointer offsets) holding its values, each `length` long.
+    /// Where channel c's values lie: `count` segments of `length` floats, `stride` apart, from c * channelStride.
     private struct Segments {
         let count: Int, length: Int, stride: Int, channelStride: Int
         var perChannel: Int { count * length }
+        @inline(__always) func offset(_ c: Int, _ s: Int) -> Int { c * channelStride + s * stride }
     }
 
     private func segments(_ x: Tensor) -> Segments {
@@ -53,104 +59,94 @@ public final class BatchNorm: Layer {
         return Segments(count: x.shape[0], length: hw, stride: x.strides[0], channelStride: x.strides[1])
     }
 
-    private func output(like x: Tensor, _ buffer: inout Buffer) -> Tensor {
-        x.isDense ? buffer.like(x) : buffer.rowMajor(x.shape)
-    }
-
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forward(_ xIn: Tensor, training: Bool) -> Tensor {
+        let x = denseInput(xIn, &inBuffer)
         let seg = segments(x)
-        let y = output(like: x, &out)
-        let yseg = segments(y)
+        let y = out.like(x)  // same layout as x
         let xp = x.data, yp = y.data
         let gamma = weight.value.data, beta = bias.value.data
         let rm = runningMean.data, rv = runningVar.data
-        let eps = epsilon, m = momentum
+        let eps = epsilon, m = momentum, relu = fusedReLU
         if !training {
+            input = nil
             Parallel.forRanges(channels, workers: workers) { range in
                 for c in range {
                     let scale = gamma[c] / (rv[c] + eps).squareRoot()
                     let shift = beta[c] - rm[c] * scale
                     for s in 0..<seg.count {
-                        let src = xp + c * seg.channelStride + s * seg.stride
-                        let dst = yp + c * yseg.channelStride + s * yseg.stride
-                        for i in 0..<seg.length { dst[i] = src[i] * scale + shift }
+                        let o = seg.offset(c, s)
+                        Kernels.scaleShift(xp + o, yp + o, seg.length, scale: scale, shift: shift, relu: relu)
                     }
                 }
             }
             return y
         }
-        if invStd.count != channels { invStd = [Float](repeating: 0, count: channels) }
-        let xhat = output(like: x, &xhatBuffer)
-        let hp = xhat.data
+        if invStd.count != channels {
+            invStd = [Float](repeating: 0, count: channels)
+            batchMean = [Float](repeating: 0, count: channels)
+        }
         let total = seg.perChannel
         invStd.withUnsafeMutableBufferPointer { inv in
-            let invp = inv.baseAddress!
-            Parallel.forRanges(channels, workers: workers) { range in
-                for c in range {
-                    // Mean and variance in Double over the channel's values (two passes).
-                    var sum: Double = 0
-                    for s in 0..<seg.count {
-                        sum += Double(Kernels.sum(xp + c * seg.channelStride + s * seg.stride, seg.length))
-                    }
-                    let mean = Float(sum / Double(total))
-                    var sq: Double = 0
-                    for s in 0..<seg.count {
-                        sq += Double(Kernels.squaredDeviation(xp + c * seg.channelStride + s * seg.stride, seg.length, mean: mean))
-                    }
-                    let variance = Float(sq / Double(total))
-                    let istd = 1 / (variance + eps).squareRoot()
-                    invp[c] = istd
-                    let g = gamma[c], bt = beta[c]
-                    for s in 0..<seg.count {
-                        let src = xp + c * seg.channelStride + s * seg.stride
-                        let yoff = c * yseg.channelStride + s * yseg.stride
-                        let h = hp + yoff, dst = yp + yoff
-                        for i in 0..<seg.length {
-                            let v = (src[i] - mean) * istd
-                            h[i] = v
-                            dst[i] = v * g + bt
+            batchMean.withUnsafeMutableBufferPointer { mb in
+                let invp = inv.baseAddress!, meanp = mb.baseAddress!
+                Parallel.forRanges(channels, workers: workers) { range in
+                    for c in range {
+                        // Mean, then squared deviations (two passes, Double across segments).
+                        var sum: Double = 0
+                        for s in 0..<seg.count { sum += Double(Kernels.sum(xp + seg.offset(c, s), seg.length)) }
+                        let mean = Float(sum / Double(total))
+                        var sq: Double = 0
+                        for s in 0..<seg.count { sq += Double(Kernels.squaredDeviation(xp + seg.offset(c, s), seg.length, mean: mean)) }
+                        let variance = Float(sq / Double(total))
+                        let istd = 1 / (variance + eps).squareRoot()
+                        invp[c] = istd
+                        meanp[c] = mean
+                        for s in 0..<seg.count {
+                            let o = seg.offset(c, s)
+                            Kernels.normalize(xp + o, yp + o, seg.length, mean: mean, istd: istd, g: gamma[c], b: beta[c], relu: relu)
                         }
+                        let unbiased = total > 1 ? Float(sq / Double(total - 1)) : variance
+                        rm[c] = (1 - m) * rm[c] + m * mean
+                        rv[c] = (1 - m) * rv[c] + m * unbiased
                     }
-                    let unbiased = total > 1 ? Float(sq / Double(total - 1)) : variance
-                    rm[c] = (1 - m) * rm[c] + m * mean
-                    rv[c] = (1 - m) * rv[c] + m * unbiased
                 }
             }
         }
-        trainedShape = x.shape
+        input = x
         return y
     }
 
     public func backward(_ dyIn: Tensor) -> Tensor {
-        guard let shape = trainedShape, let xhat = xhatBuffer.tensor else { preconditionFailure("\(name): backward without a training forward") }
-        precondition(dyIn.shape == shape, "\(name): gradient shape \(dyIn.shape) differs from \(shape)")
-        // Work in xhat's layout.
-        let dy = dyIn.sameLayout(as: xhat) ? dyIn : { let t = xhat.zerosLike(); t.assign(dyIn.toArray()); return t }()
-        let seg = segments(xhat)
-        let dx = dxBuffer.like(xhat)
-        let hp = xhat.data, dyp = dy.data, dxp = dx.data
+        guard let x = input, let y = out.tensor else { preconditionFailure("\(name): backward without a training forward") }
+        let dy = matchLayout(dyIn, y, &dyBuffer)
+        let seg = segments(x)
+        let dx = dxBuffer.like(x)
+        let xp = x.data, dyp = dy.data, dxp = dx.data
+        let yp: UnsafeMutablePointer<Float>? = fusedReLU ? y.data : nil
         let gamma = weight.value.data, dgamma = weight.grad.data, dbeta = bias.grad.data
-        let inv = invStd
         let total = Float(seg.perChannel)
-        inv.withUnsafeBufferPointer { invb in
-            let invp = invb.baseAddress!
-            Parallel.forRanges(channels, workers: workers) { range in
-                for c in range {
-                    var sdy: Double = 0, sdyh: Double = 0
-                    for s in 0..<seg.count {
-                        let off = c * seg.channelStride + s * seg.stride
-                        sdy += Double(Kernels.sum(dyp + off, seg.length))
-                        sdyh += Double(Kernels.dot(dyp + off, hp + off, seg.length))
-                    }
-                    dbeta[c] += Float(sdy)
-                    dgamma[c] += Float(sdyh)
-                    // dx = gamma*istd/M * (M*dy - sum(dy) - xhat*sum(dy*xhat))
-                    let k = gamma[c] * invp[c] / total
-                    let mdy = Float(sdy), mdyh = Float(sdyh)
-                    for s in 0..<seg.count {
-                        let off = c * seg.channelStride + s * seg.stride
-                        let d = dyp + off, h = hp + off, o = dxp + off
-                        for i in 0..<seg.length { o[i] = k * (total * d[i] - mdy - h[i] * mdyh) }
+        invStd.withUnsafeBufferPointer { invb in
+            batchMean.withUnsafeBufferPointer { mb in
+                let invp = invb.baseAddress!, meanp = mb.baseAddress!
+                Parallel.forRanges(channels, workers: workers) { range in
+                    for c in range {
+                        let mean = meanp[c], istd = invp[c]
+                        var sdy: Double = 0, sdxc: Double = 0
+                        for s in 0..<seg.count {
+                            let o = seg.offset(c, s)
+                            let (a, b) = Kernels.maskedSums(dyp + o, xp + o, yp.map { $0 + o }, seg.length, mean: mean)
+                            sdy += Double(a); sdxc += Double(b)
+                        }
+                        let sdyh = Float(sdxc) * istd  // sum(dy * xhat)
+                        dbeta[c] += Float(sdy)
+                        dgamma[c] += sdyh
+                        // dx = gamma*istd/M * (M*dy - sum(dy) - xhat*sum(dy*xhat))
+                        let k = gamma[c] * istd / total
+                        for s in 0..<seg.count {
+                            let o = seg.offset(c, s)
+                            Kernels.batchNormBackward(dyp + o, xp + o, yp.map { $0 + o }, dxp + o, seg.length,
+                                                      k: k, m: total, sdy: Float(sdy), sdyh: sdyh, mean: mean, istd: istd)
+                        }
                     }
                 }
             }

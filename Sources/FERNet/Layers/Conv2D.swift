@@ -6,6 +6,11 @@
 // A 1x1 stride-1 unpadded conv multiplies the input planes directly (no im2col).
 // Backward recomputes im2col per group (memory stays small) and reuses the
 // col buffer for the input gradient.
+//
+// Threads: with `workers` > 1 and `splitsSamples`, each worker takes whole
+// sample groups (its own im2col, GEMMs, col2im and weight-gradient copy), so
+// OpenBLAS should run one thread (Threads.setBLAS(1)). Without splitsSamples
+// the GEMMs run one after another and OpenBLAS may thread inside each.
 
 import CBLAS
 
@@ -15,15 +20,20 @@ public final class Conv2D: Layer {
     public let weight: Parameter  // (Cout, Cin, k, k)
     public let bias: Parameter    // (Cout)
     public var workers = 1
+    /// Workers split the batch into sample groups (true) or share each GEMM through OpenBLAS (false).
+    public var splitsSamples = true
     /// False for the first layer: its input gradient is never needed.
     public var computesInputGradient = true
     /// Upper bound for the im2col buffer of one sample group, in bytes.
     public var groupBytes = 4 << 20
 
     private var input: Tensor?
-    private var out = Buffer(), dxBuffer = Buffer(), colBuffer = Buffer(), dyBuffer = Buffer()
+    private var out = Buffer(), dxBuffer = Buffer(), dyBuffer = Buffer()
+    private var colBuffers: [Buffer] = []   // one (rows, group*Ho*Wo) scratch per worker
+    private var dwBuffers: [Buffer] = []    // (Cout, rows) weight-gradient partial sums of workers 1...
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, rng: SeededRandom) {
+        _ = BLASKernels.selected  // before this layer's first GEMM
         self.name = name
         self.inChannels = inChannels; self.outChannels = outChannels
         self.kernel = kernel; self.stride = stride; self.padding = padding
@@ -44,15 +54,45 @@ public final class Conv2D: Layer {
         return ConvGeometry(cin: inChannels, h: x.shape[2], w: x.shape[3], kernel: kernel, stride: stride, padding: padding)
     }
 
-    /// Samples per GEMM group so that the col buffer stays near `groupBytes`.
-    private func groupSize(_ g: ConvGeometry, batch: Int) -> Int {
+    /// How the batch is cut: each worker owns a contiguous, equal share of the
+    /// samples and walks it in groups of at most `group` samples.
+    private struct Plan {
+        let group: Int, workers: Int, batch: Int
+        func share(_ w: Int) -> Range<Int> { (batch * w / workers)..<(batch * (w + 1) / workers) }
+    }
+
+    private func plan(_ g: ConvGeometry, batch: Int) -> Plan {
         let perSample = g.rows * g.ho * g.wo * MemoryLayout<Float>.stride
-        return max(1, min(batch, groupBytes / max(perSample, 1)))
+        let w = splitsSamples ? max(1, min(workers, batch)) : 1
+        let share = (batch + w - 1) / w
+        let group = isPointwise ? 1 : max(1, min(share, groupBytes / max(perSample, 1)))
+        return Plan(group: group, workers: w, batch: batch)
+    }
+
+    /// Runs body(worker, samples) for every group of every worker's share, workers in parallel.
+    private func forEachGroup(_ p: Plan, _ body: (Int, Range<Int>) -> Void) {
+        Parallel.forRanges(p.workers, workers: p.workers) { ws in
+            for w in ws {
+                let share = p.share(w)
+                var start = share.lowerBound
+                while start < share.upperBound {
+                    let end = min(share.upperBound, start + p.group)
+                    body(w, start..<end)
+                    start = end
+                }
+            }
+        }
+    }
+
+    private func colScratch(_ p: Plan, _ g: ConvGeometry) -> [UnsafeMutablePointer<Float>] {
+        while colBuffers.count < p.workers { colBuffers.append(Buffer()) }
+        let size = isPointwise ? 1 : g.rows * p.group * g.ho * g.wo
+        return (0..<p.workers).map { colBuffers[$0].scratch(size) }
     }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let g = geometry(x)
-        let n = x.shape[0], hw = g.ho * g.wo, cout = outChannels
+        let n = x.shape[0], hw = g.ho * g.wo, cout = outChannels, cin = inChannels
         let xp = Planes(x)
         let y = out.channelMajor(n, cout, g.ho, g.wo)  // (Cout, N, Ho, Wo) in memory
         let yp = y.data, ldy = n * hw
@@ -62,39 +102,38 @@ public final class Conv2D: Layer {
             for co in range { (yp + co * ldy).update(repeating: b[co], count: ldy) }
         }
         let w = weight.value.data
-        if isPointwise {
-            if xp.sN == hw && xp.sC == n * hw {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(n * hw), Int32(inChannels),
-                            1, w, Int32(inChannels), xp.data, Int32(n * hw), 1, yp, Int32(ldy))
-            } else {
-                for i in 0..<n {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(hw), Int32(inChannels),
-                                1, w, Int32(inChannels), xp.plane(i, 0), Int32(xp.sC), 1, yp + i * hw, Int32(ldy))
+        let p = plan(g, batch: n)
+        let cols = colScratch(p, g)
+        let pointwise = isPointwise
+        let innerWorkers = p.workers > 1 ? 1 : workers
+        forEachGroup(p) { worker, r in
+            if pointwise {
+                for i in r {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(hw), Int32(cin),
+                                1, w, Int32(cin), xp.plane(i, 0), Int32(xp.sC), 1, yp + i * hw, Int32(ldy))
                 }
+                return
             }
-        } else {
-            let group = groupSize(g, batch: n)
-            let col = colBuffer.scratch(g.rows * group * hw)  // (Cin*k*k, group*Ho*Wo)
-            var n0 = 0
-            while n0 < n {
-                let gs = min(group, n - n0), cols = gs * hw
-                fillColumns(g, xp, first: n0, count: gs, col: col, ldcol: cols)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(cols), Int32(g.rows),
-                            1, w, Int32(g.rows), col, Int32(cols), 1, yp + n0 * hw, Int32(ldy))
-                n0 += gs
-            }
+            let col = cols[worker], width = r.count * hw
+            Conv2D.fillColumns(g, xp, samples: r, col: col, ldcol: width, workers: innerWorkers)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(width), Int32(g.rows),
+                        1, w, Int32(g.rows), col, Int32(width), 1, yp + r.lowerBound * hw, Int32(ldy))
         }
         input = training ? x : nil
         return y
     }
 
-    /// im2col of samples first..<first+count into col (rows, count*hw), split over workers by rows.
-    private func fillColumns(_ g: ConvGeometry, _ xp: Planes, first: Int, count: Int, col: UnsafeMutablePointer<Float>, ldcol: Int) {
+    /// im2col of `samples` into col (rows, samples.count*hw), split over workers by rows.
+    private static func fillColumns(_ g: ConvGeometry, _ xp: Planes, samples: Range<Int>, col: UnsafeMutablePointer<Float>, ldcol: Int, workers: Int) {
         let hw = g.ho * g.wo
+        let same = g.isSameStrideOne
         Parallel.forRanges(g.rows, workers: workers) { rows in
-            for j in 0..<count {
-                let i = first + j
-                im2colRows(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+            for (j, i) in samples.enumerated() {
+                if same {
+                    im2colRowsSame(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                } else {
+                    im2colRows(g, rows: rows, plane: { UnsafePointer(xp.plane(i, $0)) }, col: col + j * hw, ldcol: ldcol)
+                }
             }
         }
     }
@@ -102,7 +141,7 @@ public final class Conv2D: Layer {
     public func backward(_ dyIn: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
         let g = geometry(x)
-        let n = x.shape[0], hw = g.ho * g.wo, cout = outChannels, ldy = n * hw
+        let n = x.shape[0], hw = g.ho * g.wo, cout = outChannels, cin = inChannels, ldy = n * hw, rows = g.rows
         precondition(dyIn.shape == [n, cout, g.ho, g.wo], "\(name): gradient shape \(dyIn.shape) differs from output [\(n), \(cout), \(g.ho), \(g.wo)]")
         let dy: Tensor
         if dyIn.isChannelMajor { dy = dyIn } else {
@@ -113,61 +152,69 @@ public final class Conv2D: Layer {
         // Bias gradient: sum of each output channel's row.
         let db = bias.grad.data
         Parallel.forRanges(cout, workers: workers) { range in
-            for co in range {
-                let row = dyp + co * ldy
-                var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-                var i = 0
-                while i + 4 <= ldy { s0 += row[i]; s1 += row[i + 1]; s2 += row[i + 2]; s3 += row[i + 3]; i += 4 }
-                while i < ldy { s0 += row[i]; i += 1 }
-                db[co] += (s0 + s1) + (s2 + s3)
-            }
+            for co in range { db[co] += Kernels.sum(dyp + co * ldy, ldy) }
         }
-        let w = weight.value.data, dw = weight.grad.data
+        let w = weight.value.data
         let xp = Planes(x)
         var dx: Tensor? = nil
-        var dxp: Planes? = nil
-        if computesInputGradient {
-            let t = x.isDense && x.hasContiguousPlanes ? dxBuffer.like(x) : dxBuffer.rowMajor(x.shape)
-            dx = t
-            dxp = Planes(t)
+        if computesInputGradient { dx = x.isDense && x.hasContiguousPlanes ? dxBuffer.like(x) : dxBuffer.rowMajor(x.shape) }
+        let dxp = dx.map { Planes($0) }
+        let p = plan(g, batch: n)
+        let cols = colScratch(p, g)
+        // Weight-gradient targets: worker 0 adds into grad, the others into zeroed partial sums.
+        while dwBuffers.count < p.workers { dwBuffers.append(Buffer()) }
+        let wcount = weight.count
+        let dws: [UnsafeMutablePointer<Float>] = (0..<p.workers).map { i in
+            if i == 0 { return weight.grad.data }
+            let s = dwBuffers[i].scratch(wcount)
+            s.update(repeating: 0, count: wcount)
+            return s
         }
-        if isPointwise {
-            let cin = inChannels
-            for i in 0..<n {
-                // dW (Cout, Cin) += dY_i (Cout, hw) x X_i^T (hw, Cin)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(cin), Int32(hw),
-                            1, dyp + i * hw, Int32(ldy), xp.plane(i, 0), Int32(xp.sC), 1, dw, Int32(cin))
-                if let dxp {
-                    // dX_i (Cin, hw) = W^T (Cin, Cout) x dY_i (Cout, hw)
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cin), Int32(hw), Int32(cout),
-                                1, w, Int32(cin), dyp + i * hw, Int32(ldy), 0, dxp.plane(i, 0), Int32(dxp.sC))
+        let pointwise = isPointwise
+        let innerWorkers = p.workers > 1 ? 1 : workers
+        let planeSize = g.h * g.w
+        let same = g.isSameStrideOne
+        forEachGroup(p) { worker, r in
+            let dw = dws[worker]
+            if pointwise {
+                for i in r {
+                    // dW (Cout, Cin) += dY_i (Cout, hw) x X_i^T (hw, Cin)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(cin), Int32(hw),
+                                1, dyp + i * hw, Int32(ldy), xp.plane(i, 0), Int32(xp.sC), 1, dw, Int32(cin))
+                    if let dxp {
+                        // dX_i (Cin, hw) = W^T (Cin, Cout) x dY_i (Cout, hw)
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cin), Int32(hw), Int32(cout),
+                                    1, w, Int32(cin), dyp + i * hw, Int32(ldy), 0, dxp.plane(i, 0), Int32(dxp.sC))
+                    }
                 }
+                return
             }
-            return dx ?? dxBuffer.rowMajor(x.shape)  // never read: the first layer's input gradient
-        }
-        let group = groupSize(g, batch: n)
-        let col = colBuffer.scratch(g.rows * group * hw)  // (Cin*k*k, group*Ho*Wo)
-        var n0 = 0
-        while n0 < n {
-            let gs = min(group, n - n0), cols = gs * hw
-            fillColumns(g, xp, first: n0, count: gs, col: col, ldcol: cols)
-            // dW (Cout, rows) += dY_group (Cout, cols) x col^T (cols, rows)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(g.rows), Int32(cols),
-                        1, dyp + n0 * hw, Int32(ldy), col, Int32(cols), 1, dw, Int32(g.rows))
-            if let dxp {
-                // dcol (rows, cols) = W^T (rows, Cout) x dY_group (Cout, cols), into the same buffer.
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(g.rows), Int32(cols), Int32(cout),
-                            1, w, Int32(g.rows), dyp + n0 * hw, Int32(ldy), 0, col, Int32(cols))
-                let first = n0
-                Parallel.forRanges(inChannels, workers: workers) { channels in
-                    for j in 0..<gs {
-                        let i = first + j
-                        for c in channels { dxp.plane(i, c).update(repeating: 0, count: g.h * g.w) }
-                        col2imChannels(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: cols)
+            let col = cols[worker], width = r.count * hw
+            Conv2D.fillColumns(g, xp, samples: r, col: col, ldcol: width, workers: innerWorkers)
+            // dW (Cout, rows) += dY_group (Cout, width) x col^T (width, rows)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(rows), Int32(width),
+                        1, dyp + r.lowerBound * hw, Int32(ldy), col, Int32(width), 1, dw, Int32(rows))
+            guard let dxp else { return }
+            // dcol (rows, width) = W^T (rows, Cout) x dY_group (Cout, width), into the same buffer.
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(cout),
+                        1, w, Int32(rows), dyp + r.lowerBound * hw, Int32(ldy), 0, col, Int32(width))
+            Parallel.forRanges(cin, workers: innerWorkers) { channels in
+                for (j, i) in r.enumerated() {
+                    if !same { for c in channels { dxp.plane(i, c).update(repeating: 0, count: planeSize) } }
+                    if same {
+                        col2imChannelsSame(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
+                    } else {
+                        col2imChannels(g, channels: channels, plane: { dxp.plane(i, $0) }, col: col + j * hw, ldcol: width)
                     }
                 }
             }
-            n0 += gs
+        }
+        if p.workers > 1 {
+            let dw0 = dws[0]
+            for k in 1..<p.workers {
+                let part = dws[k]
+                for i in 0..<wcount { dw0[i] += part[i] }
+            }
         }
         return dx ?? dxBuffer.rowMajor(x.shape)  // never read: the first layer's input gradient
     }

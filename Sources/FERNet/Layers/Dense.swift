@@ -13,6 +13,7 @@ public final class Dense: Layer {
     private var input: Tensor?
 
     public init(name: String, inFeatures: Int, outFeatures: Int, rng: SeededRandom) {
+        _ = BLASKernels.selected  // before this layer's first GEMM
         self.name = name
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures

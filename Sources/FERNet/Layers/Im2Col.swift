@@ -85,3 +85,75 @@ func col2imChannels(_ g: ConvGeometry, channels: Range<Int>, plane: (Int) -> Uns
         }
     }
 }
+
+// Fast path for stride 1 with "same" padding (Ho = H, Wo = W, e.g. 3x3 pad 1):
+// a col row is the whole input plane shifted by d = (ky-p)*W + (kx-p), so one
+// block copy per row plus zeroing of the rows and columns that fall outside.
+
+extension ConvGeometry {
+    var isSameStrideOne: Bool { stride == 1 && ho == h && wo == w }
+
+    /// For col row (ky, kx): the shift d, the valid output rows, and the invalid column ranges.
+    @inline(__always)
+    func shift(_ ky: Int, _ kx: Int) -> (d: Int, rowLo: Int, rowHi: Int, leftZero: Int, rightZero: Int) {
+        let dy = ky - padding, dx = kx - padding
+        return (dy * w + dx, max(0, -dy), min(h, h - dy), max(0, -dx), max(0, dx))
+    }
+}
+
+/// im2col rows `rowRange` of one sample for the same-size stride-1 case.
+@inline(__always)
+func im2colRowsSame(_ g: ConvGeometry, rows rowRange: Range<Int>, plane: (Int) -> UnsafePointer<Float>,
+                    col: UnsafeMutablePointer<Float>, ldcol: Int) {
+    let k = g.kernel, h = g.h, w = g.w, hw = h * w
+    for r in rowRange {
+        let c = r / (k * k), ky = (r / k) % k, kx = r % k
+        let src = plane(c)
+        let dst = col + r * ldcol
+        let s = g.shift(ky, kx)
+        // Rows entirely outside the input.
+        if s.rowLo > 0 { dst.update(repeating: 0, count: s.rowLo * w) }
+        if s.rowHi < h { (dst + s.rowHi * w).update(repeating: 0, count: (h - s.rowHi) * w) }
+        // One block copy for the valid rows, clamped to the plane.
+        let t0 = max(s.rowLo * w, -s.d), t1 = min(s.rowHi * w, hw - s.d)
+        if t1 > t0 { (dst + t0).update(from: src + t0 + s.d, count: t1 - t0) }
+        // Columns whose input column lies outside (they picked up a neighbouring row).
+        if s.leftZero > 0 || s.rightZero > 0 {
+            for oy in s.rowLo..<s.rowHi {
+                let row = dst + oy * w
+                for ox in 0..<s.leftZero { row[ox] = 0 }
+                for ox in (w - s.rightZero)..<w { row[ox] = 0 }
+            }
+        }
+    }
+}
+
+/// col2im of input channels `channels` of one sample for the same-size stride-1 case.
+/// Overwrites the planes (no zeroing needed first): the centre tap (shift 0, k = 2p+1)
+/// covers every position and is copied, the other taps are added. Zeroes the col
+/// entries that belong to no input position (the col buffer is scratch).
+@inline(__always)
+func col2imChannelsSame(_ g: ConvGeometry, channels: Range<Int>, plane: (Int) -> UnsafeMutablePointer<Float>,
+                        col: UnsafeMutablePointer<Float>, ldcol: Int) {
+    let k = g.kernel, h = g.h, w = g.w, hw = h * w, p = g.padding
+    for c in channels {
+        let dst = plane(c)
+        dst.update(from: col + ((c * k + p) * k + p) * ldcol, count: hw)
+        for ky in 0..<k {
+            for kx in 0..<k where ky != p || kx != p {
+                let r = (c * k + ky) * k + kx
+                let src = col + r * ldcol
+                let s = g.shift(ky, kx)
+                if s.leftZero > 0 || s.rightZero > 0 {
+                    for oy in s.rowLo..<s.rowHi {
+                        let row = src + oy * w
+                        for ox in 0..<s.leftZero { row[ox] = 0 }
+                        for ox in (w - s.rightZero)..<w { row[ox] = 0 }
+                    }
+                }
+                let t0 = max(s.rowLo * w, -s.d), t1 = min(s.rowHi * w, hw - s.d)
+                if t1 > t0 { Kernels.add(src + t0, into: dst + t0 + s.d, t1 - t0) }
+            }
+        }
+    }
+}

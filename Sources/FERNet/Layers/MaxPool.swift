@@ -28,6 +28,23 @@ public final class MaxPool: Layer {
                     let i = pl / xp.c, c = pl % xp.c
                     let src = xp.plane(i, c), dst = yp.plane(i, c)
                     let arg = am + pl * ho * wo
+                    if k == 2 && s == 2 {
+                        for oy in 0..<ho {
+                            let r0 = 2 * oy * w, r1 = r0 + w
+                            for ox in 0..<wo {
+                                let a = r0 + 2 * ox, b = r1 + 2 * ox
+                                let v0 = src[a], v1 = src[a + 1], v2 = src[b], v3 = src[b + 1]
+                                // First maximum wins ties, in (row, column) order like the general path;
+                                // written as selects so the compiler emits no branches.
+                                let top = max(v0, v1), bottom = max(v2, v3)
+                                let topIndex = a &+ (v1 > v0 ? 1 : 0), bottomIndex = b &+ (v3 > v2 ? 1 : 0)
+                                let lower = bottom > top
+                                dst[oy * wo + ox] = lower ? bottom : top
+                                arg[oy * wo + ox] = Int32(truncatingIfNeeded: lower ? bottomIndex : topIndex)
+                            }
+                        }
+                        continue
+                    }
                     for oy in 0..<ho {
                         for ox in 0..<wo {
                             var best = oy * s * w + ox * s

@@ -13,7 +13,7 @@ public final class ReLU: Layer {
         let y = out.like(x)
         let xp = x.data, yp = y.data
         Parallel.forRanges(x.count, workers: workers) { r in
-            for i in r { yp[i] = max(xp[i], 0) }
+            Kernels.relu(xp + r.lowerBound, yp + r.lowerBound, r.count)
         }
         output = training ? y : nil
         return y
@@ -25,7 +25,7 @@ public final class ReLU: Layer {
         let dx = dxBuffer.like(y)
         let yp = y.data, dyp = dy.data, dxp = dx.data
         Parallel.forRanges(y.count, workers: workers) { r in
-            for i in r { dxp[i] = yp[i] > 0 ? dyp[i] : 0 }
+            Kernels.reluBackward(yp + r.lowerBound, dyp + r.lowerBound, dxp + r.lowerBound, r.count)
         }
         return dx
     }

@@ -20,6 +20,7 @@ public enum NetworkLoadError: Error, Equatable, CustomStringConvertible {
 
 public final class Network {
     public let spec: ModelSpec
+    /// The engine's layers; a "batchNorm, relu" pair of the spec is one BatchNorm with fusedReLU.
     public let layers: [any Layer]
     /// Random source for dropout masks; its `state` belongs in checkpoints.
     public let rng: SeededRandom
@@ -35,14 +36,18 @@ public final class Network {
         self.rng = rng
         var layers: [any Layer] = []
         var shape = spec.input
+        var fusedReLUAt = Set<Int>()  // indices of ReLU layers folded into the batch norm before them
         for (i, l) in spec.layers.enumerated() {
+            if fusedReLUAt.contains(i) { shape = shapes[i]; continue }
             switch l {
             case .conv2d(let name, let out, let k, let s, let p):
                 let conv = Conv2D(name: name, inChannels: shape[0], outChannels: out, kernel: k, stride: s, padding: p, rng: rng)
                 conv.computesInputGradient = i > 0
                 layers.append(conv)
             case .batchNorm(let name, let eps, let m):
-                layers.append(BatchNorm(name: name, channels: shape[0], epsilon: eps, momentum: m))
+                let fuse = i + 1 < spec.layers.count && spec.layers[i + 1] == .relu
+                if fuse { fusedReLUAt.insert(i + 1) }
+                layers.append(BatchNorm(name: name, channels: shape[0], epsilon: eps, momentum: m, fusedReLU: fuse))
             case .relu: layers.append(ReLU())
             case .maxPool(let k, let s): layers.append(MaxPool(kernel: k, stride: s))
             case .avgPool(let k, let s): layers.append(AvgPool(kernel: k, stride: s))
@@ -66,9 +71,26 @@ public final class Network {
 
     public var classCount: Int { shapes.last![0] }
 
-    /// Worker threads for elementwise work and im2col (OpenBLAS threads: `Threads.setBLAS`).
+    /// Runs training on `n` cores: with convolutionsSplitSamples (the default) that is `n`
+    /// workers over one-thread OpenBLAS GEMMs, otherwise one worker over `n` OpenBLAS threads.
+    /// Sets OpenBLAS's process-wide thread count.
+    public func useThreads(_ n: Int) {
+        precondition(n >= 1, "thread count \(n) must be at least 1")
+        Threads.setBLAS(convolutionsSplitSamples ? 1 : n)
+        workers = n
+    }
+
+    /// Worker threads for the engine's own parallel work: convolutions split the
+    /// batch into sample groups per worker (run OpenBLAS with one thread then:
+    /// `Threads.setBLAS(1)`), elementwise layers split channels.
     public var workers: Int = 1 {
         didSet { for l in layers { l.workers = workers } }
+    }
+
+    /// false: convolutions run their GEMMs one at a time and leave threading to OpenBLAS
+    /// (`Threads.setBLAS(n)`); true (default): workers split the batch.
+    public var convolutionsSplitSamples: Bool = true {
+        didSet { for case let c as Conv2D in layers { c.splitsSamples = convolutionsSplitSamples } }
     }
 
     /// Logits (N, classes) for a batch (N, C, H, W) matching `spec.input`.

@@ -1,0 +1,325 @@
+// InferenceEngine: the fast path for classifying faces. Built once from a
+// trained Network (batch norm folded into the conv/dense before it, ReLU
+// fused, dropout removed), with every buffer allocated up front for `maxBatch`
+// inputs, so a call allocates nothing. Activations are channel-major
+// ((C, N, H, W) in memory); each conv is im2col + one GEMM per sample group.
+// Not thread-safe: use one engine per thread. Threads inside GEMMs follow
+// OpenBLAS's setting (one thread for single faces: Threads.setBLAS(1)).
+
+import CBLAS
+
+public enum InferenceEngineError: Error, Equatable, CustomStringConvertible {
+    case unsupportedNetwork(String)
+    case invalidBatch(Int, max: Int)
+
+    public var description: String {
+        switch self {
+        case .unsupportedNetwork(let m): return m
+        case .invalidBatch(let n, let max): return "inference engine: batch \(n) is outside 1...\(max) (raise maxBatch)"
+        }
+    }
+}
+
+public final class InferenceEngine {
+    /// Input shape per face, (C, H, W), e.g. (1, 48, 48).
+    public let inputShape: [Int]
+    public let classCount: Int
+    public let maxBatch: Int
+    /// Multiply-adds per input (convs and dense layers), for GFLOP/s figures.
+    public let multiplyAddsPerInput: Int
+
+    private let steps: [InferenceStep]
+    private let bufferA: TensorStorage, bufferB: TensorStorage  // ping-pong activations, maxBatch * largest activation
+    private let col: TensorStorage                              // im2col scratch of one sample group
+    private let groupBytes: Int
+
+    /// - Parameters:
+    ///   - network: a trained network (its running statistics are used); later changes to it do not reach the engine.
+    ///   - maxBatch: the most inputs one call may take.
+    ///   - groupBytes: upper bound of the im2col buffer of one GEMM (samples per GEMM follow from it).
+    ///   - winogradMinimumSize, winogradMinimumChannels: 3x3 stride-1 pad-1 convs on inputs at
+    ///     least this high and wide, with at least this many input channels, use Winograd
+    ///     F(2x2, 3x3); `Int.max` turns it off. The defaults are where it measured faster here
+    ///     (OpenBLAS GEMMs with small K or N lose more than Winograd saves).
+    public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
+                winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = 64) throws(InferenceEngineError) {
+        guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
+        _ = BLASKernels.selected
+        do {
+            steps = InferenceStep.useWinograd(try InferenceStep.plan(network), minimumSize: winogradMinimumSize,
+                                              minimumChannels: winogradMinimumChannels)
+        }
+        catch { throw .unsupportedNetwork(error.description) }
+        inputShape = network.spec.input
+        classCount = network.classCount
+        self.maxBatch = maxBatch
+        self.groupBytes = groupBytes
+        // Sizes: largest activation per sample, largest col buffer of a group.
+        var largest = inputShape.reduce(1, *), colSize = 1, macs = 0
+        var shape = inputShape
+        for s in steps {
+            switch s {
+            case .conv(let g, let cout, _, _, _):
+                let hw = g.ho * g.wo
+                let group = max(1, min(maxBatch, groupBytes / max(1, g.rows * hw * 4)))
+                colSize = max(colSize, g.rows * hw * group)
+                macs += cout * hw * g.rows
+                shape = [cout, g.ho, g.wo]
+            case .winograd(let l, _, _, _):
+                colSize = max(colSize, l.scratch(samples: InferenceEngine.winogradGroup(l, batch: maxBatch, groupBytes: groupBytes)))
+                macs += l.cout * l.h * l.w * l.cin * 9  // counted as the direct conv it replaces
+                shape = [l.cout, l.h, l.w]
+            case .dense(let i, let o, _, _, _):
+                macs += i * o
+                shape = [o]
+            case .maxPool(let k, let st), .avgPool(let k, let st):
+                shape = [shape[0], (shape[1] - k) / st + 1, (shape[2] - k) / st + 1]
+            case .globalAvgPool: shape = [shape[0]]
+            case .flatten: shape = [shape.reduce(1, *)]
+            case .scaleShift, .relu: break
+            }
+            largest = max(largest, shape.reduce(1, *))
+        }
+        multiplyAddsPerInput = macs
+        bufferA = TensorStorage(count: largest * maxBatch)
+        bufferB = TensorStorage(count: largest * maxBatch)
+        col = TensorStorage(count: colSize)
+    }
+
+    /// Convenience: builds the engine and runs one warm-up call.
+    public convenience init(warmedUp network: Network, maxBatch: Int = 32) throws(InferenceEngineError) {
+        try self.init(network: network, maxBatch: maxBatch)
+        let x = [Float](repeating: 0, count: inputShape.reduce(1, *) * maxBatch)
+        var p = [Float](repeating: 0, count: classCount * maxBatch)
+        x.withUnsafeBufferPointer { xb in p.withUnsafeMutableBufferPointer { pb in
+            probabilities(input: xb.baseAddress!, count: maxBatch, output: pb.baseAddress!)
+        } }
+    }
+
+    /// Class probabilities (N, classes) for `count` inputs (N, C, H, W), row-major.
+    public func probabilities(input: UnsafePointer<Float>, count: Int, output: UnsafeMutablePointer<Float>) {
+        logits(input: input, count: count, output: output)
+        softmaxRows(UnsafePointer(output), n: count, k: classCount, into: output)
+    }
+
+    /// Per-sample activation shape without arrays (no allocation in the hot path).
+    private struct Shape {
+        var c: Int, h: Int, w: Int
+        var flat: Bool
+        var hw: Int { h * w }
+        var count: Int { flat ? c : c * h * w }
+    }
+
+    /// Logits (N, classes) for `count` inputs (N, C, H, W), row-major.
+    public func logits(input: UnsafePointer<Float>, count n: Int, output: UnsafeMutablePointer<Float>) {
+        run(input: input, count: n, output: output, afterStep: nil)
+    }
+
+    /// CPU seconds of the calling thread spent in each step (name, seconds), summed over
+    /// `repeats` calls at batch `count`: where the time goes, for the benchmark (meaningful
+    /// with one OpenBLAS thread).
+    public func stepTimings(input: UnsafePointer<Float>, count: Int, repeats: Int) -> [(step: String, seconds: Double)] {
+        var totals = [Double](repeating: 0, count: steps.count)
+        var scratch = [Float](repeating: 0, count: count * classCount)
+        for _ in 0..<repeats {
+            var last = threadCPUSeconds()
+            scratch.withUnsafeMutableBufferPointer { out in
+                run(input: input, count: count, output: out.baseAddress!) { i in
+                    let now = threadCPUSeconds()
+                    totals[i] += now - last
+                    last = now
+                }
+            }
+        }
+        return steps.enumerated().map { ($1.label, totals[$0]) }
+    }
+
+    private func run(input: UnsafePointer<Float>, count n: Int, output: UnsafeMutablePointer<Float>, afterStep: ((Int) -> Void)?) {
+        precondition(n >= 1 && n <= maxBatch, InferenceEngineError.invalidBatch(n, max: maxBatch).description)
+        let a = bufferA.pointer, b = bufferB.pointer
+        var src = input
+        var dst = a
+        var shape = Shape(c: inputShape[0], h: inputShape[1], w: inputShape[2], flat: false)
+        // The raw input is (N, C, H, W): channel-major already when C == 1; otherwise transpose once.
+        if shape.c > 1 {
+            let c = shape.c, hw = shape.hw
+            for i in 0..<n { for ch in 0..<c { (dst + (ch * n + i) * hw).update(from: input + (i * c + ch) * hw, count: hw) } }
+            src = UnsafePointer(dst)
+            dst = b
+        }
+        for (index, step) in steps.enumerated() {
+            switch step {
+            case .conv(let g, let cout, let w, let bias, let relu):
+                w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                    conv(src, dst, n: n, g, cout: cout, wb.baseAddress!, bb.baseAddress!, relu: relu)
+                } }
+                shape = Shape(c: cout, h: g.ho, w: g.wo, flat: false)
+            case .winograd(let l, let u, let bias, let relu):
+                let group = InferenceEngine.winogradGroup(l, batch: n, groupBytes: groupBytes)
+                var first = 0
+                while first < n {
+                    let count = min(group, n - first)
+                    u.withUnsafeBufferPointer { ub in bias.withUnsafeBufferPointer { bb in
+                        Winograd.convolve(l, x: src, y: dst, batch: n, first: first, count: count, u: ub.baseAddress!,
+                                          bias: bb.baseAddress!, relu: relu, scratch: col.pointer)
+                    } }
+                    first += count
+                }
+                shape = Shape(c: l.cout, h: l.h, w: l.w, flat: false)
+            case .dense(let inF, let outF, let w, let bias, let relu):
+                w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                    dense(src, dst, n: n, inF: inF, outF: outF, wb.baseAddress!, bb.baseAddress!, relu: relu)
+                } }
+                shape = Shape(c: outF, h: 1, w: 1, flat: true)
+            case .scaleShift(let scale, let shift, let relu):
+                let c = shape.c
+                if !shape.flat {
+                    let per = n * shape.hw
+                    for ch in 0..<c { Kernels.scaleShift(src + ch * per, dst + ch * per, per, scale: scale[ch], shift: shift[ch], relu: relu) }
+                } else {
+                    for i in 0..<n { for f in 0..<c { let v = src[i * c + f] * scale[f] + shift[f]; dst[i * c + f] = relu ? max(v, 0) : v } }
+                }
+            case .relu:
+                Kernels.relu(src, dst, n * shape.count)
+            case .maxPool(let k, let s):
+                InferenceEngine.maxPool(src, dst, planes: shape.c * n, h: shape.h, w: shape.w, k: k, s: s)
+                shape = Shape(c: shape.c, h: (shape.h - k) / s + 1, w: (shape.w - k) / s + 1, flat: false)
+            case .avgPool(let k, let s):
+                InferenceEngine.avgPool(src, dst, planes: shape.c * n, h: shape.h, w: shape.w, k: k, s: s)
+                shape = Shape(c: shape.c, h: (shape.h - k) / s + 1, w: (shape.w - k) / s + 1, flat: false)
+            case .globalAvgPool:
+                let c = shape.c, hw = shape.hw, inv = 1 / Float(hw)
+                for ch in 0..<c { for i in 0..<n { dst[i * c + ch] = Kernels.sum(src + (ch * n + i) * hw, hw) * inv } }
+                shape = Shape(c: c, h: 1, w: 1, flat: true)
+            case .flatten:
+                // (C, N, HW) -> (N, C*HW)
+                let c = shape.c, hw = shape.hw
+                if n == 1 { dst.update(from: src, count: c * hw) } else {
+                    for i in 0..<n { for ch in 0..<c { (dst + (i * c + ch) * hw).update(from: src + (ch * n + i) * hw, count: hw) } }
+                }
+                shape = Shape(c: c * hw, h: 1, w: 1, flat: true)
+            }
+            afterStep?(index)
+            // The next step reads what this one wrote and writes the other buffer.
+            src = UnsafePointer(dst)
+            dst = dst == a ? b : a
+        }
+        output.update(from: src, count: n * classCount)
+    }
+
+    // MARK: - Steps
+
+    /// Samples per Winograd pass so that its scratch stays near 2 * groupBytes.
+    private static func winogradGroup(_ l: Winograd.Layout, batch: Int, groupBytes: Int) -> Int {
+        max(1, min(batch, 2 * groupBytes / max(1, l.scratch(samples: 1) * 4)))
+    }
+
+    private func conv(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int, _ g: ConvGeometry, cout: Int,
+                      _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, relu: Bool) {
+        let hw = g.ho * g.wo, ldy = n * hw, inHW = g.h * g.w, rows = g.rows
+        let planeBase = UnsafeMutablePointer(mutating: x)
+        if g.kernel == 1 && g.stride == 1 && g.padding == 0 {
+            // (Cout, N*HW) = W (Cout, Cin) x X (Cin, N*HW)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(ldy), Int32(g.cin),
+                        1, w, Int32(g.cin), x, Int32(ldy), 0, y, Int32(ldy))
+            for co in 0..<cout { Kernels.scaleShift(y + co * ldy, y + co * ldy, ldy, scale: 1, shift: b[co], relu: relu) }
+            return
+        }
+        let group = max(1, min(n, groupBytes / max(1, rows * hw * 4)))
+        let colp = col.pointer
+        let same = g.isSameStrideOne
+        var n0 = 0
+        while n0 < n {
+            let gs = min(group, n - n0), width = gs * hw
+            for j in 0..<gs {
+                let i = n0 + j
+                if same {
+                    im2colRowsSame(g, rows: 0..<rows, plane: { UnsafePointer(planeBase + ($0 * n + i) * inHW) }, col: colp + j * hw, ldcol: width)
+                } else {
+                    im2colRows(g, rows: 0..<rows, plane: { UnsafePointer(planeBase + ($0 * n + i) * inHW) }, col: colp + j * hw, ldcol: width)
+                }
+            }
+            let out = y + n0 * hw
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(width), Int32(rows),
+                        1, w, Int32(rows), colp, Int32(width), 0, out, Int32(ldy))
+            for co in 0..<cout { Kernels.scaleShift(out + co * ldy, out + co * ldy, width, scale: 1, shift: b[co], relu: relu) }
+            n0 += gs
+        }
+    }
+
+    private func dense(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int,
+                       _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, relu: Bool) {
+        if n == 1 {
+            y.update(from: b, count: outF)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outF), Int32(inF), 1, w, Int32(inF), x, 1, 1, y, 1)
+        } else {
+            for i in 0..<n { (y + i * outF).update(from: b, count: outF) }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outF), Int32(inF),
+                        1, x, Int32(inF), w, Int32(inF), 1, y, Int32(outF))
+        }
+        if relu { Kernels.relu(y, y, n * outF) }
+    }
+
+    static func maxPool(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, k: Int, s: Int) {
+        let ho = (h - k) / s + 1, wo = (w - k) / s + 1
+        for p in 0..<planes {
+            let src = x + p * h * w, dst = y + p * ho * wo
+            if k == 2 && s == 2 {
+                for oy in 0..<ho {
+                    let r0 = src + 2 * oy * w, r1 = r0 + w, o = dst + oy * wo
+                    for ox in 0..<wo { o[ox] = max(max(r0[2 * ox], r0[2 * ox + 1]), max(r1[2 * ox], r1[2 * ox + 1])) }
+                }
+                continue
+            }
+            for oy in 0..<ho {
+                for ox in 0..<wo {
+                    var m = -Float.infinity
+                    for ky in 0..<k { for kx in 0..<k { m = max(m, src[(oy * s + ky) * w + ox * s + kx]) } }
+                    dst[oy * wo + ox] = m
+                }
+            }
+        }
+    }
+
+    static func avgPool(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, k: Int, s: Int) {
+        let ho = (h - k) / s + 1, wo = (w - k) / s + 1, inv = 1 / Float(k * k)
+        for p in 0..<planes {
+            let src = x + p * h * w, dst = y + p * ho * wo
+            for oy in 0..<ho {
+                for ox in 0..<wo {
+                    var a: Float = 0
+                    for ky in 0..<k { for kx in 0..<k { a += src[(oy * s + ky) * w + ox * s + kx] } }
+                    dst[oy * wo + ox] = a * inv
+                }
+            }
+        }
+    }
+}
+
+extension InferenceStep {
+    var label: String {
+        switch self {
+        case .conv(let g, let cout, _, _, let relu):
+            return "conv \(g.cin)->\(cout) k\(g.kernel) s\(g.stride) p\(g.padding) @\(g.h)x\(g.w)\(relu ? " +relu" : "")"
+        case .winograd(let l, _, _, let relu):
+            return "winograd \(l.cin)->\(l.cout) k3 s1 p1 @\(l.h)x\(l.w)\(relu ? " +relu" : "")"
+        case .dense(let i, let o, _, _, let relu): return "dense \(i)->\(o)\(relu ? " +relu" : "")"
+        case .scaleShift(_, _, let relu): return "batchnorm\(relu ? " +relu" : "")"
+        case .relu: return "relu"
+        case .maxPool(let k, let s): return "maxpool \(k)/\(s)"
+        case .avgPool(let k, let s): return "avgpool \(k)/\(s)"
+        case .globalAvgPool: return "global avgpool"
+        case .flatten: return "flatten"
+        }
+    }
+}
+
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
