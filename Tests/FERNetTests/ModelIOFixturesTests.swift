@@ -95,6 +95,37 @@ enum ModelIOFixtures {
         return nil
     }
 
+    /// The FER2013 CSV in the shared data folder (../shared next to the package).
+    static let fer2013 = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/fer2013/fer2013.csv.gz")
+
+    struct Face { var label: Int; var pixels: [UInt8] }  // pixels (48 × 48), row-major
+
+    /// The first `count` faces of FER2013 (Training rows), read with `gzip -dc | head`.
+    static func fer2013Faces(count: Int) throws -> [Face] {
+        guard FileManager.default.fileExists(atPath: fer2013.path) else {
+            throw FixtureError("FER2013 is missing at \(fer2013.path); the tests read it from ../shared/data/fer2013 next to the package")
+        }
+        let result = try run(["sh", "-c", "gzip -dc \"$0\" | head -n \(count + 1)", fer2013.path])
+        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
+        guard lines.first == "emotion,pixels,Usage", lines.count == count + 1 else {
+            throw FixtureError("\(fer2013.path): expected the header and \(count) rows, got \(lines.count) lines (\(result.stderr))")
+        }
+        return try lines.dropFirst().enumerated().map { i, line in
+            let fields = line.split(separator: ",")
+            guard fields.count == 3, let label = Int(fields[0]), (0..<7).contains(label) else {
+                throw FixtureError("\(fer2013.path) line \(i + 2): expected emotion,pixels,Usage")
+            }
+            let pixels = fields[1].split(separator: " ").compactMap { UInt8($0) }
+            guard pixels.count == 48 * 48 else { throw FixtureError("\(fer2013.path) line \(i + 2): \(pixels.count) pixels, expected 2304") }
+            return Face(label: label, pixels: pixels)
+        }
+    }
+
+    struct FixtureError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// Runs one helper script from Tests/FERNetTests/Python.
     static func runScript(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
         try run(["python3", pythonFolder.appendingPathComponent(name).path] + arguments, stdin: stdin)
@@ -113,6 +144,16 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
     mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
+}
+
+@Suite struct ModelIOFixtureTests {
+    @Test func readsTheFirstFER2013Faces() throws {
+        let faces = try ModelIOFixtures.fer2013Faces(count: 3)
+        #expect(faces.count == 3)
+        #expect(faces[0].label == 0)  // the first row is an angry face
+        #expect(Array(faces[0].pixels.prefix(4)) == [70, 80, 82, 72])
+        #expect(faces.allSatisfy { Set($0.pixels).count > 50 })  // real images, not constant
+    }
 }
 
 @Suite struct ModelSpecParameterShapesTests {

@@ -197,6 +197,7 @@ private func problem(_ bytes: [UInt8]) -> ModelFileError.Problem? {
     @Test func everyTruncationThrows() throws {
         let bytes = try Self.validFile()
         #expect(throws: Never.self) { try ModelFile.decode(bytes) }
+        print("truncation: all \(bytes.count) shorter lengths of a \(bytes.count)-byte model file must throw")
         for length in 0..<bytes.count {
             #expect(throws: ModelFileError.self, "truncated to \(length) of \(bytes.count) bytes") {
                 try ModelFile.decode(Array(bytes[0..<length]))
@@ -224,6 +225,7 @@ private func problem(_ bytes: [UInt8]) -> ModelFileError.Problem? {
             flipped[position] ^= 0x01
             #expect(throws: ModelFileError.self) { try ModelFile.decode(flipped) }
         }
+        print("bit flips: \(bytes.count) positions, \(rejected) rejected with an error, \(accepted) still valid (flips in weights or free text)")
         #expect(rejected + accepted == bytes.count)
         #expect(rejected > bytes.count / 10)
     }

@@ -47,6 +47,10 @@ import Testing
         (#"{"name":"x","input":[1,8,8],"layers":[{"type":"dense","name":"d","out":2}]}"#, "add a flatten"),
         (#"{"name":"x","input":[1,8,8],"layers":[{"type":"flatten"},{"type":"dense","name":"d","out":2},{"type":"dense","name":"d","out":2}]}"#, "duplicate name d"),
         (#"{"name":"x","#, "invalid JSON"),
+        // Sizes that would overflow shape inference are refused before it runs.
+        (#"{"name":"x","input":[1,8,8],"layers":[{"type":"conv2d","name":"c","out":2,"kernel":3,"stride":1,"padding":9223372036854775807}]}"#, "must be in 0...100000"),
+        (#"{"name":"x","input":[4611686018427387904,8,8],"layers":[]}"#, "[C, H, W] integers in 1...100000"),
+        (#"{"name":"x","input":[1,8,8],"layers":[{"type":"maxpool","kernel":-2,"stride":1}]}"#, "must be in 0...100000"),
     ])
     func strictDecodingSaysWhatAndWhere(_ text: String, _ expected: String) {
         do {

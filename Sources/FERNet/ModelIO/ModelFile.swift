@@ -66,8 +66,7 @@ public enum ModelFile {
             Key.formatVersion: formatVersion,
             Key.spec: spec.jsonText,
             Key.labels: JSONValue.array(labels.map { .string($0) }).text,
-            Key.normalization: JSONValue.object([("scale", .float(normalization.scale)), ("mean", .float(normalization.mean)),
-                                                 ("std", .float(normalization.std))]).text,
+            Key.normalization: normalization.json.text,
             Key.provenance: JSONValue.object(provenance.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).text,
         ]
         return try SafeTensors(tensors: ordered, metadata: metadata).encoded(path: path)
@@ -176,5 +175,12 @@ public enum ModelFile {
             throw fail(.badNormalization(reason: "needs scale, mean and std, found \(value.shortText)"))
         }
         return InputNormalization(scale: scale, mean: mean, std: std)
+    }
+}
+
+extension InputNormalization {
+    /// {"scale":…,"mean":…,"std":…}, as stored in model files and ONNX metadata.
+    public var json: JSONValue {
+        .object([("scale", .float(scale)), ("mean", .float(mean)), ("std", .float(std))])
     }
 }

@@ -101,9 +101,14 @@ private struct LayerFields {
         return v
     }
 
+    /// Sizes, kernels, strides and paddings beyond this are refused, so shape
+    /// inference on a hostile file cannot overflow.
+    static let maxInt = 100_000
+
     func int(_ key: String) throws(ModelSpecError) -> Int {
         let v = try value(key)
         guard let i = v.intValue else { throw .invalid("\(location): \"\(key)\" must be an integer, found \(v.shortText)") }
+        guard (0...Self.maxInt).contains(i) else { throw .invalid("\(location): \"\(key)\" is \(i), must be in 0...\(Self.maxInt)") }
         return i
     }
 
@@ -135,8 +140,9 @@ extension ModelSpec {
         try fields.allow(["name", "input", "layers"])
         let name = try fields.string("name")
         let inputValue = try fields.value("input")
-        guard let dims = inputValue.arrayValue, dims.count == 3, case let input = dims.compactMap(\.intValue), input.count == 3 else {
-            throw .invalid("spec: \"input\" must be [C, H, W] integers, found \(inputValue.shortText)")
+        guard let dims = inputValue.arrayValue, dims.count == 3, case let input = dims.compactMap(\.intValue), input.count == 3,
+              input.allSatisfy({ (1...LayerFields.maxInt).contains($0) }) else {
+            throw .invalid("spec: \"input\" must be [C, H, W] integers in 1...\(LayerFields.maxInt), found \(inputValue.shortText)")
         }
         let layersValue = try fields.value("layers")
         guard let items = layersValue.arrayValue else { throw .invalid("spec: \"layers\" must be an array, found \(layersValue.kindName)") }

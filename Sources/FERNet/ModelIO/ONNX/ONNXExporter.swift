@@ -6,6 +6,8 @@
 // out. Normalization, labels and the spec go into metadata_props.
 // It does not run the model and does not read ONNX files.
 
+import Foundation
+
 /// Why a model cannot be exported.
 public struct ONNXExportError: Error, Equatable, CustomStringConvertible, Sendable {
     public var message: String
@@ -49,8 +51,7 @@ public enum ONNXExporter {
         }
         let metadata: [(String, String)] = [
             ("labels", JSONValue.array(labels.map { .string($0) }).text),
-            ("normalization", JSONValue.object([("scale", .float(normalization.scale)), ("mean", .float(normalization.mean)),
-                                                ("std", .float(normalization.std))]).text),
+            ("normalization", normalization.json.text),
             ("normalization_formula", "input = (pixel * scale - mean) / std, pixel = 8-bit gray 0...255"),
             ("spec", spec.jsonText),
         ]
@@ -157,5 +158,18 @@ public enum ONNXExporter {
                 }
             }
         }
+    }
+}
+
+extension ONNXExporter {
+    /// Exports a loaded model file and writes the ONNX file atomically
+    /// (temporary file + rename, missing folders created). Returns the size in bytes.
+    @discardableResult
+    public static func export(_ model: LoadedModel, to url: URL) throws(ONNXExportError) -> Int {
+        let bytes = try export(spec: model.spec, tensors: model.tensors, normalization: model.normalization, labels: model.labels)
+        do { try FileBytes.writeAtomically(bytes, to: url) } catch {
+            throw ONNXExportError(message: "\(url.relativePath): \(error.problem.message)")
+        }
+        return bytes.count
     }
 }
