@@ -102,7 +102,7 @@ enum TestModel {
     static let path: String = {
         let real = "\(TestPaths.packageRoot)/models/emotion-cnn.safetensors"
         if FileManager.default.fileExists(atPath: real) { return real }
-        let p = NSTemporaryDirectory() + "fercam-test-model-fer-vgg-seed7.safetensors"
+        let p = NSTemporaryDirectory() + "fercam-test-model-fer-vgg-seed7-format\(ModelFile.formatVersion).safetensors"
         if FileManager.default.fileExists(atPath: p) { return p }   // written atomically by an earlier run
         do {
             let net = try Network(architecture: "fer-vgg", seed: 7)

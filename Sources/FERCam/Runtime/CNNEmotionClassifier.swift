@@ -1,15 +1,15 @@
-// EmotionClassifier over the Swift CNN engine (FERNet.Network): builds the
-// network from the model file's spec, loads its weights, and turns a batch of
-// preprocessed faces into softmax probabilities. Inference only (no dropout,
-// batch-norm running statistics). Not thread-safe: one inference thread.
+// EmotionClassifier over the Swift CNN engine: builds the network from the
+// model file's spec, loads its weights, and runs it through FERNet's
+// InferenceEngine (batch norm folded, buffers allocated once) to turn a batch
+// of preprocessed faces into probabilities. Not thread-safe: one inference thread.
 import FERNet
-import Foundation
 
 public final class CNNEmotionClassifier: EmotionClassifier {
     public let inputSide: Int
     public let normalization: InputNormalization
     public let labels: [String]
-    private let network: Network
+    private let engine: InferenceEngine
+    private var output: [Float]   // (maxBatch, 7)
 
     public init(model: LoadedModel, path: String, threads: Int) throws(CamError) {
         guard model.spec.input.count == 3, model.spec.input[0] == 1, model.spec.input[1] == model.spec.input[2] else {
@@ -21,6 +21,8 @@ public final class CNNEmotionClassifier: EmotionClassifier {
         inputSide = model.spec.input[1]
         normalization = model.normalization
         labels = model.labels
+        Threads.setBLAS(max(1, threads))
+        let network: Network
         do {
             network = try Network(spec: model.spec, seed: 0)
             try network.load(model.tensors)
@@ -32,32 +34,31 @@ public final class CNNEmotionClassifier: EmotionClassifier {
         guard network.classCount == Emotion.count else {
             throw .configuration("model file \(path): network has \(network.classCount) outputs, expected \(Emotion.count)")
         }
-        Threads.setBLAS(max(1, threads))
-        network.workers = max(1, threads)
+        do { engine = try InferenceEngine(warmedUp: network, maxBatch: 16) } catch {
+            throw .configuration("model file \(path): \(error)")
+        }
+        output = [Float](repeating: 0, count: engine.maxBatch * Emotion.count)
     }
 
     public func classify(_ input: UnsafeBufferPointer<Float>, count: Int) throws(CamError) -> [[Float]] {
-        let side = inputSide
+        let per = inputSide * inputSide
         guard count > 0 else { return [] }
-        guard input.count == count * side * side else {
-            throw .internalError("classifier: \(input.count) floats for \(count) faces of \(side)x\(side)")
+        guard input.count == count * per else {
+            throw .internalError("classifier: \(input.count) floats for \(count) faces of \(inputSide)x\(inputSide)")
         }
-        let x = Tensor(shape: [count, 1, side, side])   // (N, 1, S, S)
-        x.data.update(from: input.baseAddress!, count: input.count)
-        let logits = network.forward(x, training: false)   // (N, 7)
         let k = Emotion.count
-        let z = logits.toArray()
-        return (0..<count).map { n in Softmax.row(z[(n * k)..<(n * k + k)]) }
+        var rows: [[Float]] = []
+        rows.reserveCapacity(count)
+        var start = 0
+        while start < count {   // batches of at most maxBatch faces
+            let n = min(engine.maxBatch, count - start)
+            let eng = engine
+            output.withUnsafeMutableBufferPointer { out in
+                eng.probabilities(input: input.baseAddress! + start * per, count: n, output: out.baseAddress!)
+            }
+            for i in 0..<n { rows.append(Array(output[(i * k)..<(i * k + k)])) }
+            start += n
+        }
+        return rows
     }
 }
-
-enum Softmax {
-    /// Numerically stable softmax of one row of logits.
-    static func row(_ z: ArraySlice<Float>) -> [Float] {
-        let m = z.max() ?? 0
-        let e = z.map { ($0 - m).isFinite ? expf($0 - m) : 0 }
-        let s = e.reduce(0, +)
-        return s > 0 ? e.map { $0 / s } : [Float](repeating: 1 / Float(z.count), count: z.count)
-    }
-}
-
