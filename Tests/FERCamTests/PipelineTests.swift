@@ -112,6 +112,23 @@ final class FailingSource: FrameSource {
         if case .failed = p.health.state {} else { Issue.record("state \(p.health.state)") }
     }
 
+    @Test func startRunsInTheBackgroundAndReportsTheOutcome() throws {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Result<Void, CamError>?
+        nonisolated(unsafe) var frames = 0
+        let sink = ClosureSink(onResult: { _ in frames += 1; return .proceed })
+        let p = pipeline(CountingSource(total: Int.max, live: true), detector: SlowDetector(delayMs: 1), sinks: [sink])
+        p.start { outcome = $0; done.signal() }
+        usleep(200_000)
+        #expect(p.health.state == .running)
+        #expect(p.health.framesProcessed > 0)
+        p.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        if case .success = outcome {} else { Issue.record("outcome \(String(describing: outcome))") }
+        #expect(frames == p.health.framesProcessed)
+        #expect(p.health.openTracks == 0)
+    }
+
     @Test func statsKeepOnlyTheMostRecentSamples() {
         var w = SampleWindow<Int>(capacity: 3)
         for i in 1...2 { w.append(i) }

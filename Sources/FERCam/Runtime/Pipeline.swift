@@ -159,6 +159,22 @@ public final class Pipeline: @unchecked Sendable {
         if let error { throw error }
     }
 
+    /// Runs the pipeline on its own thread (for a daemon whose main thread
+    /// serves HTTP or waits for signals); `completion` gets the outcome there.
+    /// No window sinks with this: windows want the main thread.
+    public func start(completion: @escaping @Sendable (Result<Void, CamError>) -> Void) {
+        let t = Thread { [self] in
+            do throws(CamError) {
+                try run()
+                completion(.success(()))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+        t.name = "fer-cam output"
+        t.start()
+    }
+
     private var captureDone: DispatchSemaphore?
     private var inferenceDone: DispatchSemaphore?
 
