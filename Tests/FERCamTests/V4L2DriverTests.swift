@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: [("640x480", ["YUYV", "GREY", "NV12"]), ("320x180", ["YUYV", "GREY", "YU12"])])
     func vividNegotiatesFormatsAndSizes(size: String, formats: [String]) throws {
-        let cmd = formats.map { "$FERCAM --probe 0 --pixel-format \($0) --size \(size) --fps 30 --frames 3 || exit $?" }.joined(separator: "; ")
+        let cmd = formats.map { "$FERCAM --probe 0 --pixel-format \($0) --size \(size) --fps 30 --frames 3 --frame-timeout 5000 || exit $?" }.joined(separator: "; ")
         let r = try vm(["--vivid=node_types=0x1"], cmd)
         #expect(r.status == 0, "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         let lines = probeLines(r)
@@ -64,7 +64,7 @@ import Testing
     /// first with 69 within a second or so (emulated: allow 5 s), never a hang.
     @Test func busyAndUnpluggedCamerasAreReported() throws {
         let cmd = """
-        $FERCAM 0 --probe --frames 1000000 --size 320x180 2>first.err & pid=$!
+        $FERCAM 0 --probe --frames 1000000 --size 320x180 --frame-timeout 4000 2>first.err & pid=$!
         for i in $(seq 1 60); do grep -q . first.err 2>/dev/null && break; [ -e /proc/$pid ] || break; sleep 0.5; done
         sleep 3
         $FERCAM 0 --probe --frames 1 --size 320x180; echo "second=$?"
