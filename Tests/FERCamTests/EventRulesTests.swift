@@ -22,6 +22,22 @@ import FERVision
         #expect(e3.first?.emotion == .sad)
     }
 
+    @Test func nearTiesDoNotFlap() {
+        let r = EventRules(policy: EventPolicy(updateInterval: 0, hysteresis: 0.05))
+        func probs(happy: Float, sad: Float) -> TrackedFace {
+            var p = [Float](repeating: 0, count: 7)
+            p[Emotion.happy.rawValue] = happy
+            p[Emotion.sad.rawValue] = sad
+            return TrackedFace(id: 1, box: Box(x: 0, y: 0, width: 9, height: 9), probabilities: p, detectedNow: true)
+        }
+        _ = r.events(frame: blankFrame(index: 0), faces: [probs(happy: 0.5, sad: 0.4)], ended: [])
+        // sad barely ahead: not a change yet.
+        #expect(r.events(frame: blankFrame(index: 1), faces: [probs(happy: 0.44, sad: 0.46)], ended: []).isEmpty)
+        // sad clearly ahead: update, and it is what gets reported from now on.
+        #expect(r.events(frame: blankFrame(index: 2), faces: [probs(happy: 0.3, sad: 0.6)], ended: []).map(\.emotion) == [.sad])
+        #expect(r.events(frame: blankFrame(index: 3), faces: [probs(happy: 0.47, sad: 0.45)], ended: []).isEmpty)
+    }
+
     @Test func periodicUpdateWhenIntervalIsDue() {
         let r = EventRules(policy: EventPolicy(updateInterval: 1.0))
         _ = r.events(frame: blankFrame(index: 0, time: 0), faces: [face(1, .happy)], ended: [])

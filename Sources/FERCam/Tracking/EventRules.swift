@@ -1,7 +1,8 @@
 // Decides which events a frame produces from the tracker's state:
 //   start  the first time a track has probabilities,
-//   update when its smoothed top emotion changes, and otherwise every
-//          `updateInterval` seconds of source time (0 = only on change),
+//   update when its smoothed top emotion changes (by at least `hysteresis`
+//          over the emotion last reported, so near-ties do not flap), and
+//          otherwise every `updateInterval` seconds of source time (0 = only on change),
 //   end    when the tracker drops it (or at shutdown) - only for started tracks.
 // So per track the log reads start, update*, end. It does not track or classify.
 import Foundation
@@ -11,7 +12,12 @@ import FERVision
 public struct EventPolicy: Sendable, Equatable {
     /// Seconds between periodic updates of an unchanged emotion (0 = never).
     public var updateInterval: Double = 1.0
-    public init(updateInterval: Double = 1.0) { self.updateInterval = updateInterval }
+    /// How much the new top emotion must beat the last reported one (probability) to count as a change.
+    public var hysteresis: Float = 0.05
+    public init(updateInterval: Double = 1.0, hysteresis: Float = 0.05) {
+        self.updateInterval = updateInterval
+        self.hysteresis = hysteresis
+    }
 }
 
 public final class EventRules {
@@ -33,9 +39,11 @@ public final class EventRules {
             let emotion = f.emotion
             if let last = reported[f.id] {
                 let due = policy.updateInterval > 0 && frame.time - last.time >= policy.updateInterval
-                if emotion != last.emotion || due {
+                let changed = emotion != last.emotion
+                    && f.probabilities[emotion.rawValue] - f.probabilities[last.emotion.rawValue] >= policy.hysteresis
+                if changed || due {
                     out.append(event(.update, frame: frame, id: f.id, box: f.box, probabilities: f.probabilities))
-                    reported[f.id] = (emotion, frame.time)
+                    reported[f.id] = (changed ? emotion : last.emotion, frame.time)
                 }
             } else {
                 out.append(event(.start, frame: frame, id: f.id, box: f.box, probabilities: f.probabilities))
