@@ -102,7 +102,7 @@ struct FerCam: ParsableCommand {
     @Option(help: "Threads for OpenCV and for OpenBLAS each.")
     var threads: Int = 1
 
-    @Flag(inversion: .prefixedNo, help: "Play files and the test camera at their frame rate (default: only with --show).")
+    @Flag(inversion: .prefixedNo, help: "Play at the source's frame rate (default: on for the test camera, for files only with --show).")
     var pace: Bool?
 
     @Flag(help: "Open the source, read --frames frames (default 10), print what was negotiated and exit (no model needed).")
@@ -157,7 +157,7 @@ struct FerCam: ParsableCommand {
             throw CamError(error)
         }
         let detector = try HaarFaceDetector(cascadePath: cascadePath, config: config.detection)
-        let input = try spec.open(camera: cameraRequest(), pace: pace ?? show)
+        let input = try spec.open(camera: cameraRequest(), pace: pace ?? (show || spec == .test))
         logger.info("source \(input.summary)")
         logger.info("model \(modelPath), cascade \(cascadePath), threads \(threads)")
 

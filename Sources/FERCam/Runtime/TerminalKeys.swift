@@ -1,6 +1,6 @@
 // `q` (or Esc) typed in the terminal stops the run without Enter: when stdin
 // is a TTY, it is switched to non-canonical, no-echo mode (Ctrl-C still sends
-// SIGINT) and a thread watches it. restore() puts the terminal back exactly
+// SIGINT) and a thread watches it (foreground jobs only). restore() puts the terminal back exactly
 // as it was; call it before exiting. Does nothing when stdin is not a TTY.
 import Foundation
 
@@ -12,7 +12,10 @@ public final class TerminalKeys: @unchecked Sendable {
 
     /// Starts watching if stdin is a terminal; `onQuit` runs once on q/Q/Esc.
     public init(onQuit: @escaping @Sendable () -> Void) {
-        guard isatty(STDIN_FILENO) == 1, tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
+        // Only in the foreground: a background job that touches the terminal
+        // settings is stopped by SIGTTOU (`fer-cam &` would freeze).
+        guard isatty(STDIN_FILENO) == 1, tcgetpgrp(STDIN_FILENO) == getpgrp(),
+              tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
         var raw = saved
         raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
         withUnsafeMutableBytes(of: &raw.c_cc) { cc in
