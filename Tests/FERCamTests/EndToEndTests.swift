@@ -30,6 +30,12 @@ import FERVision
             #expect(b.width >= 30 && b.width < img.width / 2, "\(name): implausible face size \(b)")
             #expect(e.frame == 0 && e.source == path)
         }
+        // The logged boxes are where OpenCV's detector, called directly on the picture, puts the faces.
+        let direct = try CascadeDetector(path: TestPaths.cascade).detect(img.gray(), scaleFactor: 1.1, minNeighbors: 5, minSize: 30)
+        for e in starts {
+            let b = Box(x: e.box[0], y: e.box[1], width: e.box[2], height: e.box[3])
+            #expect(direct.contains { $0.iou(b) > 0.9 }, "\(name): logged box \(b) is not where a face is (\(direct))")
+        }
         // Faces are distinct places, not one face found twice.
         let boxes = starts.map { Box(x: $0.box[0], y: $0.box[1], width: $0.box[2], height: $0.box[3]) }
         for i in boxes.indices { for j in boxes.indices where j > i { #expect(boxes[i].iou(boxes[j]) < 0.2) } }
