@@ -147,7 +147,10 @@ struct FerCam: ParsableCommand {
         }
         let config = pipelineConfig()
         // Cheap checks first: a missing display or model fails before the camera opens.
-        let window = show ? try WindowSink() : nil
+        // Still images stay on screen until dismissed; video and cameras close with the run.
+        var isStill = false
+        if case .images = spec { isStill = true }
+        let window = show ? try WindowSink(holdAtEnd: isStill) : nil
         OpenCVThreads.set(threads)
         OpenCVLog.set(.error)
         let modelPath = try ModelLocator.resolve(flag: model)
@@ -175,6 +178,7 @@ struct FerCam: ParsableCommand {
             signals.cancel()
         }
         try pipeline.run()
+        window?.waitUntilDismissed { pipeline.isStopRequested }
         let h = pipeline.health
         logger.info("done: \(h.framesCaptured) frames captured, \(h.framesProcessed) processed, \(h.framesDropped) dropped, \(h.eventsEmitted) events")
     }

@@ -11,7 +11,12 @@ public final class WindowSink: DetectionSink {
     /// Milliseconds spent drawing the last overlay.
     public private(set) var lastDrawMs: Double = 0
 
-    public init(title: String = "fer-cam") throws(CamError) {
+    /// Keep the window (with the last frame) open after the run, until
+    /// `waitUntilDismissed` sees q, Esc or the window closed (still images).
+    public let holdAtEnd: Bool
+
+    public init(title: String = "fer-cam", holdAtEnd: Bool = false) throws(CamError) {
+        self.holdAtEnd = holdAtEnd
         guard Window.canOpen else {
             throw .deviceUnavailable("--show needs a display, but neither DISPLAY nor WAYLAND_DISPLAY is set "
                 + "(run it in a desktop session or under xvfb-run, or drop --show)")
@@ -33,6 +38,15 @@ public final class WindowSink: DetectionSink {
     }
 
     public func finish(finalEvents: [DetectionEvent]) throws(CamError) {
+        if !holdAtEnd { window.close() }
+    }
+
+    /// With holdAtEnd: waits until the user dismisses the window (q, Esc,
+    /// closing it) or `cancelled()` turns true (a signal), then closes it.
+    public func waitUntilDismissed(cancelled: () -> Bool) {
+        while !window.isClosed && !cancelled() {
+            if let key = window.pollKey(milliseconds: 50), key == 113 || key == 81 || key == 27 { break }
+        }
         window.close()
     }
 }

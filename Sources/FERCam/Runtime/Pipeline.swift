@@ -121,7 +121,9 @@ public final class Pipeline: @unchecked Sendable {
         }
     }
 
-    private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopRequested }
+    /// True once stop() was called (also after the run ended).
+    public var isStopRequested: Bool { lock.lock(); defer { lock.unlock() }; return stopRequested }
+    private var isStopping: Bool { isStopRequested }
 
     private func fail(_ e: CamError) {
         lock.lock()
