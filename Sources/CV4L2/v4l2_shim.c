@@ -291,6 +291,23 @@ fc_v4l2_status fc_v4l2_configure(fc_v4l2_device *dev, uint32_t width, uint32_t h
     dev->info.bytes_per_line = fmt.fmt.pix.bytesperline >= min_bpl ? fmt.fmt.pix.bytesperline : min_bpl;
     dev->info.fps_numerator = fnum;
     dev->info.fps_denominator = fden;
+
+    // Automatic choice, uncompressed format too slow at this size (webcams
+    // often give YUYV 720p at 10 fps only): try MJPEG (decoded by libv4l2)
+    // and keep it if it is faster, else go back to the uncompressed format.
+    if (!fourcc && fps && !dev->info.converted_by_libv4l2 && fden && (double)fnum / fden < 0.9 * fps) {
+        int mjpeg = 0;
+        for (int i = 0; i < nnative; i++) if (native[i] == V4L2_PIX_FMT_MJPEG) mjpeg = 1;
+        if (mjpeg) {
+            fc_v4l2_info first = dev->info, second;
+            double first_rate = (double)fnum / fden;
+            int better = fc_v4l2_configure(dev, width, height, fps, V4L2_PIX_FMT_MJPEG, &second) == FC_V4L2_OK &&
+                         second.fps_denominator &&
+                         (double)second.fps_numerator / second.fps_denominator > first_rate &&
+                         second.width == first.width && second.height == first.height;
+            if (!better) return fc_v4l2_configure(dev, width, height, fps, first.native_fourcc, info);
+        }
+    }
     if (info) *info = dev->info;
     return FC_V4L2_OK;
 }

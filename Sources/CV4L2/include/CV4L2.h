@@ -51,7 +51,9 @@ fc_v4l2_status fc_v4l2_open(const char *path, fc_v4l2_device **out);
 /// the driver may pick the nearest it supports, `info` says what it chose.
 /// fourcc 0 = automatic: the first of YUYV, UYVY, NV12, YU12, YV12, NV21, GREY,
 /// BGR24, RGB24 the driver offers natively (converted here), otherwise BGR24
-/// from libv4l2 (MJPEG, Bayer, ...). A fourcc forces that native format.
+/// from libv4l2 (MJPEG, Bayer, ...); when that uncompressed format cannot
+/// reach 90 % of `fps` at this size and the driver offers MJPEG, MJPEG is used
+/// if it is faster. A fourcc forces that native format.
 fc_v4l2_status fc_v4l2_configure(fc_v4l2_device *dev, uint32_t width, uint32_t height,
                                  uint32_t fps, uint32_t fourcc, fc_v4l2_info *info);
 
