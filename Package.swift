@@ -63,7 +63,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "FERNetTests", dependencies: ["FERNet"], exclude: ["Python"]),  // Python: helper scripts the tests run
+        .testTarget(name: "FERNetTests", dependencies: ["FERNet"], exclude: ["Python", "Reference"]),  // helper scripts the tests run
         .testTarget(name: "FERVisionTests", dependencies: ["FERVision"]),
         .testTarget(name: "FERTrainingTests", dependencies: ["FERTraining"]),
         .testTarget(name: "FERCamTests", dependencies: ["FERCam"]),

@@ -18,6 +18,7 @@ struct InferenceBench: ParsableCommand {
     @Option(help: "Timed calls at batch 1.") var iterations = 300
     @Option(help: "3x3 convs on inputs at least this size use Winograd (0: the engine's default; 1000 turns it off).") var winogradMin = 0
     @Option(help: "... and with at least this many input channels (0: the engine's default).") var winogradChannels = 0
+    @Option(help: "im2col buffer per GEMM group, KiB.") var groupKB = 0
     @Flag(help: "Also print the time per step at batch 1 (where the time goes).") var steps = false
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -33,6 +34,7 @@ struct InferenceBench: ParsableCommand {
         let engine = winogradMin > 0 || winogradChannels > 0
             ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
                                   winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : 64)
+            : groupKB > 0 ? try InferenceEngine(network: net, maxBatch: 32, groupBytes: groupKB * 1024)
             : try InferenceEngine(network: net, maxBatch: 32)
         let faceSize = engine.inputShape.reduce(1, *)
         let rng = SeededRandom(seed: 2)

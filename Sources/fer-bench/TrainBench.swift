@@ -14,6 +14,7 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Threads (OpenBLAS and elementwise work).") var threads = 2
     @Option(help: "Timed iterations.") var iterations = 10
     @Option(help: "Untimed warm-up iterations.") var warmup = 2
+    @Option(help: "im2col buffer per GEMM group, KiB.") var groupKB = 1024
     @Flag(help: "Let OpenBLAS thread inside each GEMM instead of splitting the batch across workers.") var blasThreads = false
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -25,6 +26,7 @@ struct TrainBench: ParsableCommand {
     func run() throws {
         let net = try Network(architecture: arch, seed: 1)
         net.convolutionsSplitSamples = !blasThreads
+        net.convolutionGroupBytes = groupKB * 1024
         net.useThreads(threads)
         let rng = SeededRandom(seed: 2)
         let x = Tensor(shape: [batch] + net.spec.input)

@@ -87,6 +87,15 @@ import Testing
         #expect(p1 == p2)
     }
 
+    @Test func tensorConvenienceMatchesThePointerForm() throws {
+        let engine = try InferenceEngine(network: try Network(architecture: "seed4", seed: 2), maxBatch: 3)
+        let x = randomTensor([3, 1, 48, 48], seed: 12)
+        var p = [Float](repeating: 0, count: 21)
+        engine.probabilities(input: x.data, count: 3, output: &p)
+        let t = engine.probabilities(x)
+        #expect(t.shape == [3, 7] && t.toArray() == p)
+    }
+
     @Test func engineIsASnapshotOfTheNetwork() throws {
         let net = try Network(architecture: "seed4", seed: 1)
         let engine = try InferenceEngine(network: net, maxBatch: 1)

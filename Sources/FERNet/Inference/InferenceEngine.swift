@@ -31,6 +31,10 @@ public final class InferenceEngine {
     private let steps: [InferenceStep]
     private let bufferA: TensorStorage, bufferB: TensorStorage  // ping-pong activations, maxBatch * largest activation
     private let col: TensorStorage                              // im2col scratch of one sample group
+    private let padded: TensorStorage                           // (Cin, Hp, Wp) zero-padded planes of one sample
+    private let gathers: [PaddedGather?]                        // per step: gather tables for small-plane convs
+    /// Convs whose output planes have at most this many positions gather im2col from padded planes.
+    static let gatherMaximumPositions = 256
     private let groupBytes: Int
 
     /// - Parameters:
@@ -81,6 +85,14 @@ public final class InferenceEngine {
             largest = max(largest, shape.reduce(1, *))
         }
         multiplyAddsPerInput = macs
+        var paddedSize = 1
+        gathers = steps.map { step in
+            guard case .conv(let g, _, _, _, _) = step, g.kernel > 1, g.ho * g.wo <= InferenceEngine.gatherMaximumPositions else { return nil }
+            let gather = PaddedGather(g)
+            paddedSize = max(paddedSize, g.cin * gather.paddedPlane)
+            return gather
+        }
+        padded = TensorStorage(count: paddedSize)
         bufferA = TensorStorage(count: largest * maxBatch)
         bufferB = TensorStorage(count: largest * maxBatch)
         col = TensorStorage(count: colSize)
@@ -108,6 +120,16 @@ public final class InferenceEngine {
         var flat: Bool
         var hw: Int { h * w }
         var count: Int { flat ? c : c * h * w }
+    }
+
+    /// Probabilities (N, classes) for a batch tensor (N, C, H, W), N <= maxBatch, in a new
+    /// tensor: a convenience for evaluation code (the pointer form allocates nothing).
+    public func probabilities(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && Array(x.shape.dropFirst()) == inputShape, "inference engine: input \(x.shape) must be (N, \(inputShape.map(String.init).joined(separator: ", ")))")
+        let input = x.isContiguous ? x : x.contiguous()
+        let out = Tensor(shape: [x.shape[0], classCount])
+        probabilities(input: input.data, count: x.shape[0], output: out.data)
+        return out
     }
 
     /// Logits (N, classes) for `count` inputs (N, C, H, W), row-major.
@@ -150,8 +172,9 @@ public final class InferenceEngine {
         for (index, step) in steps.enumerated() {
             switch step {
             case .conv(let g, let cout, let w, let bias, let relu):
+                let gather = gathers[index]
                 w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
-                    conv(src, dst, n: n, g, cout: cout, wb.baseAddress!, bb.baseAddress!, relu: relu)
+                    conv(src, dst, n: n, g, cout: cout, wb.baseAddress!, bb.baseAddress!, relu: relu, gather: gather)
                 } }
                 shape = Shape(c: cout, h: g.ho, w: g.wo, flat: false)
             case .winograd(let l, let u, let bias, let relu):
@@ -215,7 +238,7 @@ public final class InferenceEngine {
     }
 
     private func conv(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int, _ g: ConvGeometry, cout: Int,
-                      _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, relu: Bool) {
+                      _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, relu: Bool, gather: PaddedGather?) {
         let hw = g.ho * g.wo, ldy = n * hw, inHW = g.h * g.w, rows = g.rows
         let planeBase = UnsafeMutablePointer(mutating: x)
         if g.kernel == 1 && g.stride == 1 && g.padding == 0 {
@@ -233,7 +256,10 @@ public final class InferenceEngine {
             let gs = min(group, n - n0), width = gs * hw
             for j in 0..<gs {
                 let i = n0 + j
-                if same {
+                if let gather {
+                    gather.pad(plane: { UnsafePointer(planeBase + ($0 * n + i) * inHW) }, into: padded.pointer)
+                    gather.gather(padded: padded.pointer, col: colp + j * hw, ldcol: width)
+                } else if same {
                     im2colRowsSame(g, rows: 0..<rows, plane: { UnsafePointer(planeBase + ($0 * n + i) * inHW) }, col: colp + j * hw, ldcol: width)
                 } else {
                     im2colRows(g, rows: 0..<rows, plane: { UnsafePointer(planeBase + ($0 * n + i) * inHW) }, col: colp + j * hw, ldcol: width)

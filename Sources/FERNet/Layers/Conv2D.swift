@@ -25,7 +25,7 @@ public final class Conv2D: Layer {
     /// False for the first layer: its input gradient is never needed.
     public var computesInputGradient = true
     /// Upper bound for the im2col buffer of one sample group, in bytes.
-    public var groupBytes = 4 << 20
+    public var groupBytes = 1 << 20
 
     private var input: Tensor?
     private var out = Buffer(), dxBuffer = Buffer(), dyBuffer = Buffer()
@@ -210,10 +210,10 @@ public final class Conv2D: Layer {
             }
         }
         if p.workers > 1 {
-            let dw0 = dws[0]
-            for k in 1..<p.workers {
-                let part = dws[k]
-                for i in 0..<wcount { dw0[i] += part[i] }
+            // Sum the workers' partial weight gradients, split by ranges of weights.
+            let dw0 = dws[0], partials = Array(dws.dropFirst())
+            Parallel.forRanges(wcount, workers: p.workers) { range in
+                for part in partials { Kernels.add(part + range.lowerBound, into: dw0 + range.lowerBound, range.count) }
             }
         }
         return dx ?? dxBuffer.rowMajor(x.shape)  // never read: the first layer's input gradient

@@ -157,3 +157,64 @@ func col2imChannelsSame(_ g: ConvGeometry, channels: Range<Int>, plane: (Int) ->
         }
     }
 }
+
+// Small planes (deep layers): per-row block copies are too short to pay, so the
+// planes are first copied into zero-padded planes and each col row is gathered
+// through a precomputed offset table (no bounds checks, no edge cases).
+
+struct PaddedGather {
+    let geometry: ConvGeometry
+    let hp: Int, wp: Int
+    /// (k*k, Ho*Wo) offsets into a padded plane, one row per tap (ky, kx).
+    let offsets: [Int32]
+
+    init(_ g: ConvGeometry) {
+        geometry = g
+        hp = g.h + 2 * g.padding
+        wp = g.w + 2 * g.padding
+        var o: [Int32] = []
+        o.reserveCapacity(g.kernel * g.kernel * g.ho * g.wo)
+        for ky in 0..<g.kernel {
+            for kx in 0..<g.kernel {
+                for oy in 0..<g.ho { for ox in 0..<g.wo { o.append(Int32((oy * g.stride + ky) * (g.w + 2 * g.padding) + ox * g.stride + kx)) } }
+            }
+        }
+        offsets = o
+    }
+
+    var paddedPlane: Int { hp * wp }
+
+    /// Copies plane(c) of the given sample into padded (Cin, hp, wp) with zero borders.
+    @inline(__always)
+    func pad(plane: (Int) -> UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let g = geometry, p = g.padding
+        for c in 0..<g.cin {
+            let dst = padded + c * paddedPlane, src = plane(c)
+            if p > 0 {
+                dst.update(repeating: 0, count: p * wp)
+                (dst + (p + g.h) * wp).update(repeating: 0, count: p * wp)
+            }
+            for y in 0..<g.h {
+                let row = dst + (y + p) * wp
+                for x in 0..<p { row[x] = 0; row[p + g.w + x] = 0 }
+                (row + p).update(from: src + y * g.w, count: g.w)
+            }
+        }
+    }
+
+    /// Gathers all col rows of one sample from its padded planes into col (rows, ldcol).
+    @inline(__always)
+    func gather(padded: UnsafePointer<Float>, col: UnsafeMutablePointer<Float>, ldcol: Int) {
+        let g = geometry, taps = g.kernel * g.kernel, hw = g.ho * g.wo
+        offsets.withUnsafeBufferPointer { ob in
+            let offs = ob.baseAddress!
+            for c in 0..<g.cin {
+                let src = padded + c * paddedPlane
+                for t in 0..<taps {
+                    let dst = col + (c * taps + t) * ldcol, o = offs + t * hw
+                    for q in 0..<hw { dst[q] = src[Int(o[q])] }
+                }
+            }
+        }
+    }
+}

@@ -87,6 +87,11 @@ public final class Network {
         didSet { for l in layers { l.workers = workers } }
     }
 
+    /// Upper bound of each convolution's im2col buffer per sample group, in bytes.
+    public var convolutionGroupBytes: Int = 1 << 20 {
+        didSet { for case let c as Conv2D in layers { c.groupBytes = convolutionGroupBytes } }
+    }
+
     /// false: convolutions run their GEMMs one at a time and leave threading to OpenBLAS
     /// (`Threads.setBLAS(n)`); true (default): workers split the batch.
     public var convolutionsSplitSamples: Bool = true {
