@@ -44,6 +44,18 @@ struct PipelineBench: ParsableCommand {
     }
 
     func run() throws {
+        do {
+            try measure()
+        } catch let e as CamError {
+            FileHandle.standardError.write(Data("fer-bench pipeline: \(e.message)\n".utf8))
+            throw ExitCode(e.exitCode)
+        } catch let e as VisionError {
+            FileHandle.standardError.write(Data("fer-bench pipeline: \(e)\n".utf8))
+            throw ExitCode(e.exitCode)
+        }
+    }
+
+    private func measure() throws {
         OpenCVThreads.set(threads)
         OpenCVLog.set(.error)
         let (classifier, modelPath, weights) = try loadClassifier()
