@@ -33,4 +33,28 @@ import FERVision
         #expect(a.render(index: 17) == b.render(index: 17))
         #expect(a.render(index: 17) != a.render(index: 18))
     }
+
+    /// Detection every 3 frames, tracking in between: on every frame the
+    /// tracked boxes sit on the moving cartoon faces, with the same ids.
+    @Test func trackedBoxesFollowTheMovingFaces() throws {
+        let source = SyntheticSource(width: 640, height: 480, fps: 30, pace: false)
+        var config = PipelineConfig()
+        config.detection.interval = 3
+        let p = FrameProcessor(detector: try HaarFaceDetector(cascadePath: TestPaths.cascade, config: config.detection),
+                               classifier: FakeClassifier(), config: config)
+        var worst = 1.0
+        var ids = Set<Int>()
+        for i in 0..<90 {
+            let r = try p.process(try #require(try source.next()))
+            for f in source.faces(at: i) {
+                let e = f.expectedBox
+                let best = r.faces.map { $0.box.iou(Box(x: e.x, y: e.y, width: e.width, height: e.height)) }.max() ?? 0
+                worst = min(worst, best)
+            }
+            ids.formUnion(r.faces.map(\.id))
+        }
+        print("synthetic tracking: worst IoU with a true face over 90 frames \(worst), ids \(ids.sorted())")
+        #expect(worst > 0.5)
+        #expect(ids.count == 2, "two faces, two ids for the whole 3 s: \(ids.sorted())")
+    }
 }

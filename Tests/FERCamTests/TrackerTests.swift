@@ -76,4 +76,37 @@ import FERVision
         // Ids keep counting up after a reset.
         #expect(t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)]).created == [2])
     }
+
+    @Test func boxesFollowTheirVelocityBetweenDetections() {
+        let t = Tracker()
+        // A face moving right 6 px per frame, detected every 3 frames.
+        for f in [0, 3, 6] { t.update(detections: [Box(x: 6 * f, y: 50, width: 60, height: 60)], frame: f) }
+        let atDetection = t.tracks[0].box.x
+        t.carryOver(frame: 7)
+        let one = t.tracks[0].box.x
+        t.carryOver(frame: 8)
+        let two = t.tracks[0].box.x
+        #expect(t.tracks[0].velocityX > 3 && t.tracks[0].velocityX <= 6, "velocity \(t.tracks[0].velocityX)")
+        #expect(one > atDetection && two > one, "boxes should move right: \(atDetection) → \(one) → \(two)")
+        #expect(t.tracks[0].box.y == 50)
+    }
+
+    @Test func predictionIsBoundedAndCanBeSwitchedOff() {
+        var c = TrackerConfig()
+        c.maxShift = 0.5
+        let t = Tracker(config: c)
+        t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)], frame: 0)
+        t.update(detections: [Box(x: 20, y: 0, width: 40, height: 40)], frame: 1)   // very fast
+        t.carryOver(frame: 100)
+        #expect(t.tracks[0].box.x - t.tracks[0].anchor.x <= 20, "at most half a width from the last detection")
+
+        var still = TrackerConfig()
+        still.followVelocity = false
+        let h = Tracker(config: still)
+        h.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)], frame: 0)
+        h.update(detections: [Box(x: 10, y: 0, width: 40, height: 40)], frame: 1)
+        let held = h.tracks[0].box
+        h.carryOver(frame: 5)
+        #expect(h.tracks[0].box == held)
+    }
 }

@@ -48,12 +48,12 @@ public final class FrameProcessor {
             let t0 = MonotonicClock.nanos()
             let boxes = try detector.detect(frame.gray)
             let t1 = MonotonicClock.nanos()
-            ended = tracker.update(detections: boxes).ended
+            ended = tracker.update(detections: boxes, frame: frame.index).ended
             timings.detect = Double(t1 - t0) / 1e6
             timings.track += Double(MonotonicClock.nanos() - t1) / 1e6
             lastDetectIndex = frame.index
         } else {
-            tracker.carryOver()
+            tracker.carryOver(frame: frame.index)
         }
 
         // Classify every face seen on the latest detection pass, all in one batch.

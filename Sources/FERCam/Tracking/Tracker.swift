@@ -1,7 +1,8 @@
 // Follows faces across frames: gives each a stable id, matches new detections
 // to existing tracks (IoU first, centre distance as a fallback for fast moves),
-// tolerates a few detection passes without a match, and smooths boxes and
-// probabilities per track (EMA; never one window shared by all faces).
+// tolerates a few detection passes without a match, smooths boxes and
+// probabilities per track (EMA; never one window shared by all faces), and
+// between detection passes moves each box along its measured velocity.
 // It does not detect, classify or decide which events to emit.
 import FERNet
 import FERVision
@@ -17,6 +18,12 @@ public struct TrackerConfig: Sendable, Equatable {
     public var probabilityAlpha: Double = 0.4
     /// EMA weight of the newest box (1 = no smoothing).
     public var boxAlpha: Double = 0.6
+    /// Move boxes along their velocity between detection passes (false: hold them).
+    public var followVelocity: Bool = true
+    /// EMA weight of the newest velocity measurement.
+    public var velocityAlpha: Double = 0.5
+    /// A predicted box moves at most this fraction of its width away from its last detection.
+    public var maxShift: Double = 0.5
 
     public init() {}
 }
@@ -31,20 +38,43 @@ public struct Track: Sendable, Equatable {
     public var missed: Int
     /// True when the latest detection pass matched it.
     public var detectedNow: Bool
+    /// Centre velocity in pixels per frame (from consecutive raw detections).
+    public var velocityX: Double = 0
+    public var velocityY: Double = 0
+    /// The box and frame of the last matched detection (smoothed box, raw detection).
+    var anchor: Box
+    var anchorFrame: Int
+    var lastDetection: Box
+
+    init(id: Int, box: Box, probabilities: [Float]?, missed: Int, detectedNow: Bool, frame: Int = 0) {
+        self.id = id
+        self.box = box
+        self.probabilities = probabilities
+        self.missed = missed
+        self.detectedNow = detectedNow
+        anchor = box
+        anchorFrame = frame
+        lastDetection = box
+    }
 }
 
 public final class Tracker {
     public let config: TrackerConfig
     public private(set) var tracks: [Track] = []
     private var nextID = 1
+    private var currentFrame = -1
 
     public init(config: TrackerConfig = TrackerConfig()) {
         self.config = config
     }
 
-    /// One detection pass. Returns the ids of new tracks and the tracks that ended.
+    /// One detection pass on frame `frame` (default: the frame after the last one).
+    /// Returns the ids of new tracks and the tracks that ended.
     @discardableResult
-    public func update(detections: [Box]) -> (created: [Int], ended: [Track]) {
+    public func update(detections: [Box], frame: Int? = nil) -> (created: [Int], ended: [Track]) {
+        let f = frame ?? currentFrame + 1
+        currentFrame = f
+        predict(to: f)
         var pairs: [(score: Double, t: Int, d: Int)] = []
         for (ti, t) in tracks.enumerated() {
             for (di, d) in detections.enumerated() {
@@ -64,9 +94,20 @@ public final class Tracker {
         for p in pairs where !trackUsed[p.t] && !detUsed[p.d] {
             trackUsed[p.t] = true
             detUsed[p.d] = true
-            tracks[p.t].box = blend(tracks[p.t].box, detections[p.d], alpha: config.boxAlpha)
-            tracks[p.t].missed = 0
-            tracks[p.t].detectedNow = true
+            let det = detections[p.d]
+            var t = tracks[p.t]
+            let dt = Double(max(1, f - t.anchorFrame))
+            let (ox, oy) = t.lastDetection.centreXY, (nx, ny) = det.centreXY
+            let a = config.velocityAlpha
+            t.velocityX = a * (nx - ox) / dt + (1 - a) * t.velocityX
+            t.velocityY = a * (ny - oy) / dt + (1 - a) * t.velocityY
+            t.box = blend(t.box, det, alpha: config.boxAlpha)
+            t.anchor = t.box
+            t.anchorFrame = f
+            t.lastDetection = det
+            t.missed = 0
+            t.detectedNow = true
+            tracks[p.t] = t
         }
         var ended: [Track] = []
         var kept: [Track] = []
@@ -74,13 +115,15 @@ public final class Tracker {
             if !trackUsed[ti] {
                 t.missed += 1
                 t.detectedNow = false
+                t.velocityX *= 0.5   // lost: slow the prediction down
+                t.velocityY *= 0.5
                 if t.missed > config.maxMissed { ended.append(t); continue }
             }
             kept.append(t)
         }
         var created: [Int] = []
         for (di, d) in detections.enumerated() where !detUsed[di] {
-            kept.append(Track(id: nextID, box: d, probabilities: nil, missed: 0, detectedNow: true))
+            kept.append(Track(id: nextID, box: d, probabilities: nil, missed: 0, detectedNow: true, frame: f))
             created.append(nextID)
             nextID += 1
         }
@@ -88,9 +131,27 @@ public final class Tracker {
         return (created, ended)
     }
 
-    /// Marks a frame without a detection pass: boxes are kept as they are.
-    public func carryOver() {
+    /// A frame without a detection pass (default: the frame after the last
+    /// one): boxes move along their velocity (or stay, with followVelocity off).
+    public func carryOver(frame: Int? = nil) {
+        let f = frame ?? currentFrame + 1
+        currentFrame = f
+        predict(to: f)
         for i in tracks.indices { tracks[i].detectedNow = false }
+    }
+
+    /// Places every box where its velocity says it is at frame f, at most
+    /// maxShift × width from where it was last detected.
+    private func predict(to f: Int) {
+        guard config.followVelocity else { return }
+        for i in tracks.indices {
+            let t = tracks[i]
+            let dt = Double(f - t.anchorFrame)
+            let limit = config.maxShift * Double(t.anchor.width)
+            let dx = max(-limit, min(limit, t.velocityX * dt)), dy = max(-limit, min(limit, t.velocityY * dt))
+            tracks[i].box = Box(x: t.anchor.x + Int(dx.rounded()), y: t.anchor.y + Int(dy.rounded()),
+                                width: t.anchor.width, height: t.anchor.height)
+        }
     }
 
     /// Folds a new classification into the track's EMA.
@@ -126,6 +187,8 @@ extension Box {
         let union = Double(width * height) + Double(o.width * o.height) - inter
         return union > 0 ? inter / union : 0
     }
+
+    var centreXY: (Double, Double) { (Double(x) + Double(width) / 2, Double(y) + Double(height) / 2) }
 
     func centreDistance(_ o: Box) -> Double {
         let dx = Double(2 * x + width - 2 * o.x - o.width) / 2
