@@ -12,9 +12,10 @@ struct FerBench: ParsableCommand {
         Examples:
           fer-bench inference --model models/emotion-cnn.safetensors --json
           fer-bench train --arch fer-vgg --json
+          fer-bench pipeline --source ../shared/media/short_hamilton_clip.mp4 --json
           fer-bench stream --json
         Benchmarks are not tests: run them on a quiet machine and compare figures
         taken on the same machine.
         """,
-        subcommands: [InferenceBench.self, TrainBench.self, StreamBench.self])
+        subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self, StreamBench.self])
 }

@@ -1,8 +1,221 @@
-// fer-cam entry point: argument parsing and wiring only.
+// fer-cam: argument parsing and wiring only. Reads a camera (or a file, a
+// folder of images, the synthetic test camera), finds faces, classifies their
+// emotions, and writes start/update/end events as JSON Lines; --show opens a
+// window with the overlay. All the work is in FERCam.
 import ArgumentParser
+import FERCam
+import FERNet
+import FERVision
+import Foundation
+import Logging
 
 @main
 struct FerCam: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fer-cam", abstract: "fer-cam (skeleton)")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "fer-cam",
+        abstract: "Find faces in a webcam stream and log their emotions (JSON Lines).",
+        discussion: """
+        Events go to --log (default: stdout), one JSON object per line: time, source, frame, \
+        event (start/update/end), track, box [x,y,w,h], emotion, score, probabilities. \
+        Diagnostics go to stderr. q (in the terminal or the window), Esc, Ctrl-C or SIGTERM stop \
+        the run; every open track then gets its end event.
+
+        Examples:
+          fer-cam                                  # /dev/video0, events on stdout
+          fer-cam /dev/video2 --size 1280x720 --fps 15 --show
+          fer-cam --source test --show             # no webcam: synthetic camera
+          fer-cam --source clip.mp4 --log events.jsonl
+          fer-cam --source photos/ --log -         # every image in a folder
+          fer-cam 0 --pixel-format MJPG --frames 100 --detect-interval 5
+
+        Exit codes: 0 done, 64 bad usage, 66 missing input (no such device, file or model), \
+        69 device unavailable (busy, not a capture device, no usable format, stopped delivering, \
+        no display for --show), 70 internal error, 78 bad configuration (broken model or cascade file).
+        """)
+
+    @Argument(help: "Camera: a number (0 = /dev/video0) or a device path. Default 0.")
+    var device: String?
+
+    @Option(help: "Read this instead of a camera: a video file, an image, a directory of images, or 'test'.")
+    var source: String?
+
+    @Option(help: "Camera frame size WxH (the driver may pick the nearest).")
+    var size: String = "640x480"
+
+    @Option(help: "Camera frame rate.")
+    var fps: Int = 30
+
+    @Option(help: "Force the camera's native pixel format (YUYV, MJPG, GREY, NV12, YU12, …). Default: automatic.")
+    var pixelFormat: String?
+
+    @Option(help: "Stop after N frames.")
+    var frames: Int?
+
+    @Option(help: "Emotion model file (default: models/emotion-cnn.safetensors in the package or current directory).")
+    var model: String?
+
+    @Option(help: "Haar cascade XML (default: cascades/ in the package, then /usr/share/opencv4/haarcascades).")
+    var cascade: String?
+
+    @Option(help: "Detection log: a file (appended) or - for stdout.")
+    var log: String = "-"
+
+    @Flag(help: "Show a window with boxes, emotions and probability bars (q or Esc quits).")
+    var show = false
+
+    @Option(help: "Seconds between periodic update events of an unchanged emotion (0: only on change).")
+    var updateInterval: Double = EventPolicy().updateInterval
+
+    @Option(help: "Run face detection every N frames; in between, faces keep their tracked boxes.")
+    var detectInterval: Int = DetectionConfig().interval
+
+    @Option(help: "Detect on a copy of the frame at most this many pixels wide (0: full size).")
+    var detectWidth: Int = DetectionConfig().detectWidth
+
+    @Option(help: "Haar scale factor (> 1; larger is faster, finds fewer faces).")
+    var scaleFactor: Double = DetectionConfig().scaleFactor
+
+    @Option(help: "Haar minimum neighbours (larger: fewer false faces).")
+    var minNeighbors: Int = DetectionConfig().minNeighbors
+
+    @Option(help: "Smallest face to find, in frame pixels.")
+    var minFace: Int = DetectionConfig().minFaceSize
+
+    @Flag(help: "Histogram-equalize the frame before detection (dim scenes).")
+    var equalize = false
+
+    @Option(help: "Margin around each face before cropping, as a fraction of its size.")
+    var margin: Double = ClassificationConfig().margin
+
+    @Option(help: "Weight of the newest prediction in each face's moving average (0-1; 1: no smoothing).")
+    var smoothing: Double = TrackerConfig().probabilityAlpha
+
+    @Option(help: "Detection passes a face may be missing before its track ends.")
+    var maxMissed: Int = TrackerConfig().maxMissed
+
+    @Option(help: "Frames buffered between capture and inference (the oldest is dropped when full).")
+    var ring: Int = PipelineConfig().ringCapacity
+
+    @Option(help: "Milliseconds without a frame before the camera counts as stopped.")
+    var frameTimeout: Int = V4L2Request().frameTimeoutMs
+
+    @Option(help: "Threads for OpenCV and for OpenBLAS each.")
+    var threads: Int = 1
+
+    @Flag(inversion: .prefixedNo, help: "Play at the source's frame rate (default: on for the test camera, for files only with --show).")
+    var pace: Bool?
+
+    @Flag(help: "Open the source, read --frames frames (default 10), print what was negotiated and exit (no model needed).")
+    var probe = false
+
+    @Flag(help: "List the video capture devices and exit.")
+    var listDevices = false
+
+    mutating func validate() throws {
+        _ = try Self.parseSize(size)
+        guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in 1...240, got \(fps)") }
+        guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be in 1...64, got \(threads)") }
+        guard frameTimeout >= 50 else { throw ValidationError("--frame-timeout must be at least 50 ms, got \(frameTimeout)") }
+        do { try pipelineConfig().validate() } catch { throw ValidationError(error.message) }
+        if device != nil && source != nil { throw ValidationError("give either a DEVICE or --source, not both") }
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "fer-cam")
+        logger.logLevel = .info
+        do {
+            try runPipeline(logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("fer-cam: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    private func runPipeline(logger: Logger) throws(CamError) {
+        if listDevices {
+            let devices = V4L2Source.captureDevices()
+            print(devices.isEmpty ? "no video capture devices" : devices.joined(separator: "\n"))
+            return
+        }
+        let spec = try SourceSpec.parse(device: device, source: source)
+        try spec.precheck()
+        if probe {
+            let input = try spec.open(camera: cameraRequest(), pace: false)
+            print(try SourceProbe.run(input, frames: frames ?? 10).line)
+            return
+        }
+        let config = pipelineConfig()
+        // Cheap checks first: a missing display or model fails before the camera opens.
+        // Still images stay on screen until dismissed; video and cameras close with the run.
+        var isStill = false
+        if case .images = spec { isStill = true }
+        let window = show ? try WindowSink(holdAtEnd: isStill) : nil
+        OpenCVThreads.set(threads)
+        OpenCVLog.set(.error)
+        let modelPath = try ModelLocator.resolve(flag: model)
+        let classifier = try EmotionModel.classifier(path: modelPath, threads: threads)
+        let cascadePath: String
+        do { cascadePath = try CascadeLocator.resolve(flag: cascade, packageRoot: ModelLocator.packageRoot()) } catch {
+            throw CamError(error)
+        }
+        let detector = try HaarFaceDetector(cascadePath: cascadePath, config: config.detection)
+        let input = try spec.open(camera: cameraRequest(), pace: pace ?? (show || spec == .test))
+        logger.info("source \(input.summary)")
+        logger.info("model \(modelPath), cascade \(cascadePath), threads \(threads)")
+
+        let log = try JSONLinesSink(path: log)
+        let sinks: [DetectionSink] = [log] + (window.map { [$0] } ?? [])
+        let pipeline = Pipeline(source: input, processor: FrameProcessor(detector: detector, classifier: classifier, config: config),
+                                sinks: sinks, config: config, logger: logger)
+        let signals = StopSignals { [pipeline] sig in
+            logger.info("signal \(sig): stopping")
+            pipeline.stop()
+        }
+        let keys = TerminalKeys { [pipeline] in pipeline.stop() }
+        defer {
+            keys.restore()
+            signals.cancel()
+        }
+        try pipeline.run()
+        window?.waitUntilDismissed { pipeline.isStopRequested }
+        let h = pipeline.health
+        logger.info("done: \(h.framesCaptured) frames captured, \(h.framesProcessed) processed, \(h.framesDropped) dropped, \(h.eventsEmitted) events")
+    }
+
+    private func cameraRequest() -> V4L2Request {
+        var r = V4L2Request()
+        let (w, h) = (try? Self.parseSize(size)) ?? (640, 480)
+        r.width = w
+        r.height = h
+        r.fps = fps
+        r.pixelFormat = pixelFormat
+        r.frameTimeoutMs = frameTimeout
+        return r
+    }
+
+    private func pipelineConfig() -> PipelineConfig {
+        var c = PipelineConfig()
+        c.detection.scaleFactor = scaleFactor
+        c.detection.minNeighbors = minNeighbors
+        c.detection.minFaceSize = minFace
+        c.detection.detectWidth = detectWidth
+        c.detection.interval = detectInterval
+        c.detection.equalize = equalize
+        c.classification.margin = margin
+        c.tracker.maxMissed = maxMissed
+        c.tracker.probabilityAlpha = smoothing
+        c.events.updateInterval = updateInterval
+        c.ringCapacity = ring
+        c.maxFrames = frames
+        return c
+    }
+
+    static func parseSize(_ s: String) throws -> (Int, Int) {
+        let parts = s.lowercased().split(separator: "x")
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w >= 16, h >= 16, w <= 7680, h <= 4320 else {
+            throw ValidationError("--size must be WIDTHxHEIGHT like 640x480, got '\(s)'")
+        }
+        return (w, h)
+    }
 }

@@ -1,0 +1,69 @@
+// DetectionSink that appends each event as one JSON line (design.md's
+// detection log) to a file or stdout. Every line goes out in a single write(2)
+// with its newline, unbuffered, so a reader never sees half a line and a
+// crash loses nothing already reported. Writes nothing but events.
+import Foundation
+
+public final class JSONLinesSink: DetectionSink {
+    public let path: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+
+    /// path "-" writes to stdout; anything else is created or appended to.
+    public init(path: String) throws(CamError) {
+        self.path = path
+        if path == "-" {
+            fd = STDOUT_FILENO
+            ownsDescriptor = false
+        } else {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+                throw .inputMissing("--log \(path): directory \(dir) does not exist (create it first)")
+            }
+            fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                throw .configuration("--log \(path): cannot open for writing: \(String(cString: strerror(errno)))")
+            }
+            ownsDescriptor = true
+        }
+    }
+
+    /// Wraps an already open descriptor (tests, systemd-passed files).
+    public init(fileDescriptor: Int32, name: String) {
+        path = name
+        fd = fileDescriptor
+        ownsDescriptor = false
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
+    }
+
+    public func consume(_ result: FrameResult) throws(CamError) -> SinkAction {
+        for e in result.events { try write(e) }
+        return .proceed
+    }
+
+    public func finish(finalEvents: [DetectionEvent]) throws(CamError) {
+        for e in finalEvents { try write(e) }
+    }
+
+    public func write(_ event: DetectionEvent) throws(CamError) {
+        var bytes = Array((event.jsonLine() + "\n").utf8)
+        let ok = bytes.withUnsafeMutableBytes { buf -> Bool in
+            var off = 0
+            while off < buf.count {
+                let n = Foundation.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                off += n
+            }
+            return true
+        }
+        if !ok {
+            throw .deviceUnavailable("detection log \(path): write failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+// The synchronous heart of the pipeline, one frame at a time: decide whether
+// to run the detector on this frame (every `interval` frames, and on a scene
+// cut), associate boxes with tracks, classify all tracked faces of the frame
+// in one batch, smooth, and derive events. No threads and no I/O: Pipeline
+// runs it on its inference thread, tests and benchmarks call it directly.
+import FERNet
+import FERVision
+
+public final class FrameProcessor {
+    public let config: PipelineConfig
+    private let detector: FaceDetector
+    private let classifier: EmotionClassifier
+    private let preprocessor: FacePreprocessor
+    private let tracker: Tracker
+    private let rules: EventRules
+    private var lastDetectIndex: Int?
+    private var lastSequence: Int?
+    private var lastFrame: Frame?
+    private var batch: [Float] = []   // (N, 1, side, side), grown on demand
+
+    public init(detector: FaceDetector, classifier: EmotionClassifier, config: PipelineConfig) {
+        self.config = config
+        self.detector = detector
+        self.classifier = classifier
+        self.preprocessor = FacePreprocessor(normalization: classifier.normalization,
+                                             margin: config.classification.margin,
+                                             equalize: config.classification.equalize)
+        self.tracker = Tracker(config: config.tracker)
+        self.rules = EventRules(policy: config.events)
+    }
+
+    /// Ids of tracks that have a start but no end yet.
+    public var openTracks: [Int] { rules.openTracks }
+
+    public func process(_ frame: Frame) throws(CamError) -> FrameResult {
+        var timings = StageTimings()
+        var ended: [Track] = []
+        var cut = false
+        if let seq = lastSequence, seq != frame.sequence, let prev = lastFrame {
+            // A new, unrelated picture: what was tracked is gone (ended on the last frame it was in).
+            cut = true
+            let gone = tracker.endAll()
+            pendingCutEvents = rules.events(frame: prev, faces: [], ended: gone)
+        }
+        lastSequence = frame.sequence
+        let due = cut || lastDetectIndex == nil || frame.index - lastDetectIndex! >= config.detection.interval
+        if due {
+            let t0 = MonotonicClock.nanos()
+            let boxes = try detector.detect(frame.gray)
+            let t1 = MonotonicClock.nanos()
+            ended = tracker.update(detections: boxes, frame: frame.index).ended
+            timings.detect = Double(t1 - t0) / 1e6
+            timings.track += Double(MonotonicClock.nanos() - t1) / 1e6
+            lastDetectIndex = frame.index
+        } else {
+            tracker.carryOver(frame: frame.index)
+        }
+
+        // Classify every face seen on the latest detection pass, all in one batch.
+        let c0 = MonotonicClock.nanos()
+        let live = tracker.tracks.filter { $0.missed == 0 }
+        if !live.isEmpty {
+            let side = classifier.inputSide
+            let per = side * side
+            if batch.count < live.count * per { batch = [Float](repeating: 0, count: live.count * per) }
+            let pre = preprocessor
+            batch.withUnsafeMutableBufferPointer { buf in
+                for (i, t) in live.enumerated() {
+                    pre.preprocess(gray: frame.gray, box: t.box, into: buf.baseAddress! + i * per)
+                }
+            }
+            let probs = try batch.withUnsafeBufferPointer { buf throws(CamError) in
+                try classifier.classify(UnsafeBufferPointer(rebasing: buf[0..<(live.count * per)]), count: live.count)
+            }
+            guard probs.count == live.count else {
+                throw .internalError("classifier returned \(probs.count) results for \(live.count) faces")
+            }
+            for (t, p) in zip(live, probs) { tracker.observe(id: t.id, probabilities: p) }
+        }
+        let c1 = MonotonicClock.nanos()
+        timings.classify = Double(c1 - c0) / 1e6
+
+        let faces = tracker.tracks.compactMap { t -> TrackedFace? in
+            guard let p = t.probabilities else { return nil }
+            return TrackedFace(id: t.id, box: t.box, probabilities: p, detectedNow: t.detectedNow)
+        }
+        var events = pendingCutEvents
+        pendingCutEvents = []
+        events += rules.events(frame: frame, faces: faces, ended: ended)
+        timings.track += Double(MonotonicClock.nanos() - c1) / 1e6
+        lastFrame = frame
+        return FrameResult(frame: frame, faces: faces, events: events, ranDetector: due, timings: timings)
+    }
+
+    private var pendingCutEvents: [DetectionEvent] = []
+
+    /// `end` for every open track (shutdown). Stamped with the last frame seen.
+    public func finish() -> [DetectionEvent] {
+        guard let last = lastFrame else { return [] }
+        return rules.events(frame: last, faces: [], ended: tracker.endAll())
+    }
+}

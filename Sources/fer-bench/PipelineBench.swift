@@ -1,0 +1,171 @@
+// `fer-bench pipeline`: the whole live path on a video file, unpaced:
+// decode → detect → classify → track → draw (overlay rendered, not shown),
+// with capture, inference and output overlapping as in fer-cam. Prints fps end
+// to end, median and p99 ms per stage, frame→event latency and peak RSS.
+// Uses the model file when there is one, else random weights of the product
+// architecture (same cost, meaningless emotions; the JSON says which).
+import ArgumentParser
+import FERCam
+import FERNet
+import FERVision
+import Foundation
+
+struct PipelineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "End-to-end fps, per-stage ms, frame→event latency and peak RSS of fer-cam's pipeline on a video file.")
+
+    @Option(help: "Video file (e.g. ../shared/media/short_hamilton_clip.mp4).") var source: String
+    @Option(help: "Model file (default: models/emotion-cnn.safetensors; random fer-vgg weights when missing).") var model: String?
+    @Option(help: "Threads for OpenCV and OpenBLAS each.") var threads = 1
+    @Option(help: "Detection every N frames.") var detectInterval = 3
+    @Option(help: "Detection copy width (0 = full frame).") var detectWidth = 320
+    @Option(help: "Haar scale factor.") var scaleFactor = DetectionConfig().scaleFactor
+    @Option(help: "Smallest face in frame pixels.") var minFace = DetectionConfig().minFaceSize
+    @Option(help: "Passes over the file (results pooled).") var repeats = 1
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard threads >= 1, detectInterval >= 1, repeats >= 1 else { throw ValidationError("threads, detect-interval and repeats must be >= 1") }
+    }
+
+    /// The model file's classifier, or random weights of the product architecture when there is no model file.
+    private func loadClassifier() throws -> (EmotionClassifier, String, String) {
+        let path: String
+        do { path = try ModelLocator.resolve(flag: model) } catch {
+            guard model == nil else { throw error }
+            let net = try Network(architecture: Architectures.defaultName, seed: 1)
+            let loaded = LoadedModel(spec: net.spec, tensors: net.exportTensors(), normalization: InputNormalization(),
+                                     labels: Emotion.names, provenance: [:])
+            let name = "random \(Architectures.defaultName)"
+            return (try CNNEmotionClassifier(model: loaded, path: name, threads: threads), name, "random")
+        }
+        return (try EmotionModel.classifier(path: path, threads: threads), path, "file")
+    }
+
+    func run() throws {
+        do {
+            try measure()
+        } catch let e as CamError {
+            FileHandle.standardError.write(Data("fer-bench pipeline: \(e.message)\n".utf8))
+            throw ExitCode(e.exitCode)
+        } catch let e as VisionError {
+            FileHandle.standardError.write(Data("fer-bench pipeline: \(e)\n".utf8))
+            throw ExitCode(e.exitCode)
+        }
+    }
+
+    private func measure() throws {
+        OpenCVThreads.set(threads)
+        OpenCVLog.set(.error)
+        let (classifier, modelPath, weights) = try loadClassifier()
+        var config = PipelineConfig()
+        config.detection.interval = detectInterval
+        config.detection.detectWidth = detectWidth
+        config.detection.scaleFactor = scaleFactor
+        config.detection.minFaceSize = minFace
+        config.statsCapacity = 1_000_000
+        let cascade = try CascadeLocator.resolve(flag: nil, packageRoot: ModelLocator.packageRoot())
+        let detector = try HaarFaceDetector(cascadePath: cascade, config: config.detection)
+
+        var decodeMs: [Double] = [], drawMs: [Double] = [], timings: [StageTimings] = []
+        var frameLat: [Double] = [], eventLat: [Double] = []
+        var frames = 0, events = 0, dropped = 0, wall = 0.0
+        for _ in 0..<repeats {
+            let source = TimedSource(try VideoFileSource(path: source, pace: false))
+            let drawer = DrawingSink()
+            let pipeline = Pipeline(source: source, processor: FrameProcessor(detector: detector, classifier: classifier, config: config),
+                                    sinks: [drawer], config: config)
+            try pipeline.run()
+            let s = pipeline.stats
+            decodeMs += source.times
+            drawMs += drawer.times
+            timings += s.timings
+            frameLat += s.frameLatencyMs
+            eventLat += s.eventLatencyMs
+            frames += pipeline.health.framesProcessed
+            events += drawer.events
+            dropped += pipeline.health.framesDropped
+            wall += s.wallSeconds
+        }
+        let detectRuns = timings.filter { $0.detect > 0 }.map(\.detect)
+        func stage(_ v: [Double]) -> [String: Double] { ["median_ms": Stats.percentile(v, 50), "p99_ms": Stats.percentile(v, 99), "mean_ms": Stats.mean(v)] }
+        let result: [String: Any] = [
+            "benchmark": "pipeline", "source": source, "frames": frames, "events": events, "dropped_frames": dropped,
+            "threads": threads, "detect_interval": detectInterval, "detect_width": detectWidth,
+            "scale_factor": scaleFactor, "min_face": minFace,
+            "model": modelPath, "weights": weights,
+            "fps": Double(frames) / max(wall, 1e-9), "unit": "frames/s", "wall_s": wall,
+            "stages": [
+                "decode": stage(decodeMs),
+                "detect_per_run": stage(detectRuns),
+                "detect_per_frame": ["mean_ms": Stats.mean(timings.map(\.detect))],
+                "classify": stage(timings.map(\.classify)),
+                "track": stage(timings.map(\.track)),
+                "draw": stage(drawMs),
+            ],
+            "latency_frame_to_event_ms": ["p50": Stats.percentile(eventLat, 50), "p99": Stats.percentile(eventLat, 99), "count": eventLat.count],
+            "latency_frame_to_output_ms": ["p50": Stats.percentile(frameLat, 50), "p99": Stats.percentile(frameLat, 99)],
+            "peak_rss_mb": Stats.peakRSSMegabytes(),
+        ]
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(String(format: "pipeline: %d frames in %.2f s = %.1f fps (%@ weights), detect %.1f ms/run, classify %.2f ms/frame, event latency p50 %.1f ms p99 %.1f ms, peak RSS %.0f MB",
+                         frames, wall, Double(frames) / max(wall, 1e-9), weights, Stats.percentile(detectRuns, 50),
+                         Stats.mean(timings.map(\.classify)), Stats.percentile(eventLat, 50), Stats.percentile(eventLat, 99),
+                         Stats.peakRSSMegabytes()))
+        }
+    }
+}
+
+/// Times each `next()` of a source (decode + colour conversion).
+final class TimedSource: FrameSource, @unchecked Sendable {
+    private let inner: FrameSource
+    private(set) var times: [Double] = []
+    init(_ inner: FrameSource) { self.inner = inner }
+    var name: String { inner.name }
+    var summary: String { inner.summary }
+    var isLive: Bool { inner.isLive }
+    var nominalFPS: Double? { inner.nominalFPS }
+    func next() throws(CamError) -> Frame? {
+        let t0 = MonotonicClock.nanos()
+        let f = try inner.next()
+        if f != nil { times.append(Double(MonotonicClock.nanos() - t0) / 1e6) }
+        return f
+    }
+    func interrupt() { inner.interrupt() }
+}
+
+/// Renders the overlay of every frame (as the window would) and counts events.
+final class DrawingSink: DetectionSink {
+    private let renderer = OverlayRenderer()
+    private(set) var times: [Double] = []
+    private(set) var events = 0
+    func consume(_ result: FrameResult) throws(CamError) -> SinkAction {
+        let t0 = MonotonicClock.nanos()
+        _ = renderer.render(result, fps: nil)
+        times.append(Double(MonotonicClock.nanos() - t0) / 1e6)
+        events += result.events.count
+        return .proceed
+    }
+    func finish(finalEvents: [DetectionEvent]) throws(CamError) { events += finalEvents.count }
+}
+
+enum Stats {
+    static func percentile(_ v: [Double], _ p: Double) -> Double {
+        guard !v.isEmpty else { return 0 }
+        let s = v.sorted()
+        let i = min(s.count - 1, max(0, Int((p / 100 * Double(s.count - 1)).rounded())))
+        return s[i]
+    }
+    static func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }
+    /// VmHWM from /proc/self/status, in MB.
+    static func peakRSSMegabytes() -> Double {
+        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
+    }
+}

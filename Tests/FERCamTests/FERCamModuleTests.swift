@@ -1,4 +1,0 @@
-import Testing
-@testable import FERCam
-
-@Test func moduleLoads() { #expect(FERCamModule.name == "FERCam") }
