@@ -317,6 +317,13 @@ extension JSONValue {
         }
     }
 
+    /// `s` as a JSON string literal, quotes included (the one JSON string escaper of the project).
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, to: &out)
+        return out
+    }
+
     private static func writeString(_ s: String, to out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
