@@ -62,7 +62,7 @@ extension ModelFileError.Problem {
         let sh = Self.shapeText
         switch self {
         case .fileMissing:
-            return "no such file; train one with `fer-train train` (it writes models/emotion-cnn.safetensors by default) or pass --model PATH"
+            return "no such file; the shipped model is models/emotion-cnn.safetensors; train one with `fer-train train --model-out models/emotion-cnn.safetensors` or pass --model PATH"
         case .unreadable(let r): return "cannot read: \(r)"
         case .writeFailed(let r): return "cannot write: \(r)"
         case .tooShort(let n):
