@@ -18,7 +18,7 @@ final class ServiceWiring: @unchecked Sendable {
         pipeline.onCameraChange { monitor.cameraChanged($0) }
         let running = configPath.flatMap { try? ConfigLoading.load($0) }
         hangup = HangupSignal { [log] in
-            do {
+            do throws(CamError) {
                 try log.reopen()
                 if log.path != "-" { logger.info("SIGHUP: reopened detection log \(log.path)") }
             } catch {

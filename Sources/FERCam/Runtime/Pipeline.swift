@@ -147,9 +147,14 @@ public final class Pipeline: @unchecked Sendable {
         lock.lock()
         let previous = _health.camera
         _health.camera = status
-        if case .lost = status { _health.cameraLosses += 1 }
+        var stillLost = false
+        if case .lost = status {
+            if case .lost = previous { stillLost = true } else { _health.cameraLosses += 1 }
+        }
         let observer = _onCameraChange
         lock.unlock()
+        // A reopened camera that fails again before its first frame is the same outage.
+        if stillLost { logger.debug("camera \(source.name) still lost: \(status)"); return }
         guard previous != status else { return }
         switch status {
         case .lost(let reason): logger.warning("camera \(source.name) lost: \(reason); reconnecting")
