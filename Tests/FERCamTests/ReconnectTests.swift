@@ -163,7 +163,7 @@ final class ChangeLog: @unchecked Sendable {
         #expect(Daemon.waitUntil(90) { streamingAgain() }, "no return with new tracks within 90 s: \(d.stderr)")
         #expect(d.process.isRunning, "fer-cam exited when the camera went away: \(d.stderr)")
         d.signal(SIGTERM)
-        #expect(d.waitForExit(within: 10) == 0, d.stderr)
+        #expect(d.waitForExit(within: 10) == 0, "\(d.stderr)")
         let e = events()
         let lost = try #require(e.firstIndex { $0["event"] as? String == "camera" && $0["state"] as? String == "lost" }, "no camera lost line")
         #expect((e[lost]["reason"] as? String)?.contains("disconnected") == true)
@@ -181,7 +181,7 @@ final class ChangeLog: @unchecked Sendable {
             let gap = backAt.timeIntervalSince(lostAt)
             #expect(gap >= 0.9 && gap < 3.5, "the test camera is away 1 s; reconnect took \(gap) s")
         }
-        #expect(d.stderr.contains("lost"), d.stderr)
+        #expect(d.stderr.contains("lost"), "\(d.stderr)")
     }
 }
 

@@ -17,7 +17,7 @@ import Testing
 
     @Test func configKeysAreExactlyTheOptionsOfFerCam() throws {
         let r = try runProcess(try TestPaths.ferCamBinary(), ["--experimental-dump-help"])
-        #expect(r.status == 0, r.stderr)
+        #expect(r.status == 0, "\(r.stderr)")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let command = try #require(root["command"] as? [String: Any])
         let arguments = try #require(command["arguments"] as? [[String: Any]])
@@ -45,13 +45,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let binary = try TestPaths.ferCamBinary()
         let fromFile = try runProcess(binary, ["--config", path, "--source", "test", "--model", TestModel.path, "--log", dir + "/a.jsonl"])
-        #expect(fromFile.status == 0, fromFile.stderr)
-        #expect(fromFile.stderr.contains("done: 8 frames captured"), fromFile.stderr)
-        #expect(fromFile.stderr.contains("320x240"), fromFile.stderr)
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        #expect(fromFile.stderr.contains("done: 8 frames captured"), "\(fromFile.stderr)")
+        #expect(fromFile.stderr.contains("320x240"), "\(fromFile.stderr)")
         let overridden = try runProcess(binary, ["--config", path, "--source", "test", "--frames", "3", "--model", TestModel.path,
                                                  "--log", dir + "/b.jsonl"])
-        #expect(overridden.status == 0, overridden.stderr)
-        #expect(overridden.stderr.contains("done: 3 frames captured"), overridden.stderr)
+        #expect(overridden.status == 0, "\(overridden.stderr)")
+        #expect(overridden.stderr.contains("done: 3 frames captured"), "\(overridden.stderr)")
     }
 
     @Test(arguments: [
@@ -67,14 +67,14 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try runProcess(try TestPaths.ferCamBinary(), ["--config", path, "--source", "test", "--frames", "1"])
         #expect(r.status == 78, "exit \(r.status) for \(text): \(r.stderr)")
-        #expect(r.stderr.contains(location), r.stderr)
-        #expect(r.stderr.contains(detail), r.stderr)
+        #expect(r.stderr.contains(location), "\(r.stderr)")
+        #expect(r.stderr.contains(detail), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count <= 2, "one clear message, not a usage dump: \(r.stderr)")
     }
 
     @Test func missingConfigFileExits78() throws {
         let r = try runProcess(try TestPaths.ferCamBinary(), ["--config", "/nonexistent/fer-cam/cam.conf", "--source", "test"])
-        #expect(r.status == 78, r.stderr)
-        #expect(r.stderr.contains("/nonexistent/fer-cam/cam.conf"), r.stderr)
+        #expect(r.status == 78, "\(r.stderr)")
+        #expect(r.stderr.contains("/nonexistent/fer-cam/cam.conf"), "\(r.stderr)")
     }
 }

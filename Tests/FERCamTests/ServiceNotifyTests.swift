@@ -70,7 +70,7 @@ func collect(_ sock: ServiceNotifySocket, until done: ([Received]) -> Bool, time
         d.signal(SIGTERM)
         let tail = collect(sock, until: { $0.contains { $0.text == "STOPPING=1" } }, timeout: 5)
         #expect(tail.contains { $0.text == "STOPPING=1" }, "no STOPPING=1: \(tail.map(\.text))")
-        #expect(d.waitForExit(within: 10) == 0, d.stderr)
+        #expect(d.waitForExit(within: 10) == 0, "\(d.stderr)")
     }
 
     @Test func statusLineNamesCameraFpsAndFaces() {

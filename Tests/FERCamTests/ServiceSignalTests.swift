@@ -120,7 +120,7 @@ func lineCount(_ path: String) -> Int {
         d.signal(SIGHUP)
         #expect(Daemon.waitUntil(30) { lineCount(log) >= 5 }, "nothing written to the new file after SIGHUP: \(d.stderr)")
         d.signal(SIGTERM)
-        #expect(d.waitForExit(within: 10) == 0, d.stderr)
+        #expect(d.waitForExit(within: 10) == 0, "\(d.stderr)")
         let old = jsonObjects(rotated), new = jsonObjects(log)
         #expect(!old.isEmpty && !new.isEmpty)
         // Exactly once: each (track, event, frame) appears once, every track starts once and ends once overall.
@@ -139,6 +139,6 @@ func lineCount(_ path: String) -> Int {
         let lastOld = old.compactMap { $0["frame"] as? Int }.max() ?? 0
         let firstNew = new.compactMap { $0["frame"] as? Int }.min() ?? Int.max
         #expect(firstNew >= lastOld, "new file starts at frame \(firstNew), old ended at \(lastOld)")
-        #expect(d.stderr.contains("reopened detection log"), d.stderr)
+        #expect(d.stderr.contains("reopened detection log"), "\(d.stderr)")
     }
 }
