@@ -185,6 +185,27 @@ final class ChangeLog: @unchecked Sendable {
     }
 }
 
+extension ReconnectEndToEndTests {
+    @Test func sigtermDuringTheRetryWaitExitsWithinTwoSeconds() throws {
+        let dir = try serviceTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = dir + "/events.jsonl"
+        let d = try Daemon(["--source", "test", "--size", "320x240", "--test-fault", "drop-after=10,down=60", "--log", log])
+        let lostLine = { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("\"state\":\"lost\"") }
+        #expect(Daemon.waitUntil(60) { lostLine() }, "no camera lost line: \(d.stderr)")
+        usleep(1_500_000)   // well into the back-off (1 s cap)
+        #expect(d.process.isRunning, "fer-cam must wait for the camera, not exit: \(d.stderr)")
+        let t0 = Date()
+        d.signal(SIGTERM)
+        let status = d.waitForExit(within: 10)
+        let took = Date().timeIntervalSince(t0)
+        #expect(status == 0, "\(d.stderr)")
+        #expect(took < 2, "SIGTERM while reconnecting took \(took) s")
+        let objects = jsonObjects(log)
+        #expect(objects.last?["event"] as? String == "end" || objects.last?["event"] as? String == "camera")
+    }
+}
+
 extension ISO8601DateFormatter {
     static var withMillis: ISO8601DateFormatter {
         let f = ISO8601DateFormatter()

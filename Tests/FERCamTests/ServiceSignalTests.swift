@@ -141,4 +141,25 @@ func lineCount(_ path: String) -> Int {
         #expect(firstNew >= lastOld, "new file starts at frame \(firstNew), old ended at \(lastOld)")
         #expect(d.stderr.contains("reopened detection log"), "\(d.stderr)")
     }
+
+    @Test func sighupRereadsTheConfigAndKeepsRunningOnABadOne() throws {
+        let dir = try serviceTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let conf = dir + "/cam.conf"
+        let log = dir + "/events.jsonl"
+        try "size = 320x240\nupdate-interval = 5\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        let d = try Daemon(["--config", conf, "--source", "test", "--log", log])
+        #expect(Daemon.waitUntil(60) { lineCount(log) >= 1 }, "no events: \(d.stderr)")
+        try "size = 320x240\nupdate-interval = 2\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(Daemon.waitUntil(10) { d.stderr.contains("changed update-interval take effect after a restart") }, "\(d.stderr)")
+        try "size = 320x240\nfps = fast\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(Daemon.waitUntil(10) { d.stderr.contains("config reload failed, keeping the running configuration") }, "\(d.stderr)")
+        #expect(d.stderr.contains("key \"fps\""), "\(d.stderr)")
+        usleep(300_000)
+        #expect(d.process.isRunning, "a bad config on SIGHUP must not stop the daemon")
+        d.signal(SIGTERM)
+        #expect(d.waitForExit(within: 10) == 0, "\(d.stderr)")
+    }
 }
