@@ -28,10 +28,26 @@ struct FerCam: ParsableCommand {
           fer-cam --source photos/ --log -         # every image in a folder
           fer-cam 0 --pixel-format MJPG --frames 100 --detect-interval 5
 
+        As a service (systemd/fer-cam@.service): --config FILE reads options from `key = value` lines \
+        (keys are the long flags; the command line wins); a lost camera is reopened until it returns \
+        (`camera` lines in the log); sd_notify READY/STATUS/WATCHDOG when $NOTIFY_SOCKET is set; \
+        SIGHUP reopens the --log file (logrotate) and re-reads the config.
+
         Exit codes: 0 done, 64 bad usage, 66 missing input (no such device, file or model), \
         69 device unavailable (busy, not a capture device, no usable format, stopped delivering, \
         no display for --show), 70 internal error, 78 bad configuration (broken model or cascade file).
         """)
+
+    /// Reads --config before parsing: its options become arguments (ConfigLoading).
+    static func main() {
+        main(ConfigLoading.arguments(CommandLine.arguments))
+    }
+
+    @Option(name: .customLong("config"), help: "Read options from this file (key = value; keys are long flags; the command line wins).")
+    var configFile: String?
+
+    @Option(help: "For testing: make --source test fail like an unplugged camera, e.g. drop-after=60,down=1.5 (vanish after 60 frames, return after 1.5 s).")
+    var testFault: String?
 
     @Argument(help: "Camera: a number (0 = /dev/video0) or a device path. Default 0.")
     var device: String?
@@ -118,6 +134,7 @@ struct FerCam: ParsableCommand {
         guard frameTimeout >= 50 else { throw ValidationError("--frame-timeout must be at least 50 ms, got \(frameTimeout)") }
         do { try pipelineConfig().validate() } catch { throw ValidationError(error.message) }
         if device != nil && source != nil { throw ValidationError("give either a DEVICE or --source, not both") }
+        if let testFault { do { _ = try TestFault.parse(testFault) } catch { throw ValidationError(error.message) } }
     }
 
     func run() throws {
@@ -160,7 +177,8 @@ struct FerCam: ParsableCommand {
             throw CamError(error)
         }
         let detector = try HaarFaceDetector(cascadePath: cascadePath, config: config.detection)
-        let input = try spec.open(camera: cameraRequest(), pace: pace ?? (show || spec == .test))
+        let input = try spec.openForService(camera: cameraRequest(), pace: pace ?? (show || spec == .test),
+                                            fault: testFault.map { (f) throws(CamError) in try TestFault.parse(f) })
         logger.info("source \(input.summary)")
         logger.info("model \(modelPath), cascade \(cascadePath), threads \(threads)")
 
@@ -168,16 +186,20 @@ struct FerCam: ParsableCommand {
         let sinks: [DetectionSink] = [log] + (window.map { [$0] } ?? [])
         let pipeline = Pipeline(source: input, processor: FrameProcessor(detector: detector, classifier: classifier, config: config),
                                 sinks: sinks, config: config, logger: logger)
+        let service = ServiceWiring(pipeline: pipeline, log: log, configPath: configFile, logger: logger)
         let signals = StopSignals { [pipeline] sig in
             logger.info("signal \(sig): stopping")
+            service.stopping()
             pipeline.stop()
         }
         let keys = TerminalKeys { [pipeline] in pipeline.stop() }
         defer {
             keys.restore()
             signals.cancel()
+            service.cancel()
         }
         try pipeline.run()
+        service.stopping()
         window?.waitUntilDismissed { pipeline.isStopRequested }
         let h = pipeline.health
         logger.info("done: \(h.framesCaptured) frames captured, \(h.framesProcessed) processed, \(h.framesDropped) dropped, \(h.eventsEmitted) events")

@@ -1,13 +1,16 @@
 // DetectionSink that appends each event as one JSON line (design.md's
 // detection log) to a file or stdout. Every line goes out in a single write(2)
 // with its newline, unbuffered, so a reader never sees half a line and a
-// crash loses nothing already reported. Writes nothing but events.
+// crash loses nothing already reported. Writes nothing but events (and
+// `camera` lines when the camera goes away or returns). reopen() (SIGHUP,
+// logrotate) switches to a new file at the same path between two lines.
 import Foundation
 
-public final class JSONLinesSink: DetectionSink {
+public final class JSONLinesSink: DetectionSink, CameraEventSink, @unchecked Sendable {
     public let path: String
-    private let fd: Int32
+    private var fd: Int32
     private let ownsDescriptor: Bool
+    private let lock = NSLock()           // one line at a time; reopen between lines
 
     /// path "-" writes to stdout; anything else is created or appended to.
     public init(path: String) throws(CamError) {
@@ -20,10 +23,7 @@ public final class JSONLinesSink: DetectionSink {
             if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
                 throw .inputMissing("--log \(path): directory \(dir) does not exist (create it first)")
             }
-            fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard fd >= 0 else {
-                throw .configuration("--log \(path): cannot open for writing: \(String(cString: strerror(errno)))")
-            }
+            fd = try JSONLinesSink.openFile(path)
             ownsDescriptor = true
         }
     }
@@ -39,6 +39,32 @@ public final class JSONLinesSink: DetectionSink {
         if ownsDescriptor { close(fd) }
     }
 
+    private static func openFile(_ path: String) throws(CamError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .configuration("--log \(path): cannot open for writing: \(String(cString: strerror(errno)))")
+        }
+        return fd
+    }
+
+    /// Closes the file and opens `path` again (a new file if logrotate moved
+    /// the old one). Lines already written stay in the old file; none is lost
+    /// or split. No-op for stdout. On failure the old file stays in use.
+    public func reopen() throws(CamError) {
+        guard ownsDescriptor else { return }
+        let fresh = try JSONLinesSink.openFile(path)
+        lock.lock()
+        let old = fd
+        fd = fresh
+        lock.unlock()
+        close(old)
+    }
+
+    public func camera(_ event: CameraEvent, closedTracks: [DetectionEvent]) throws(CamError) {
+        try writeLine(event.jsonLine())
+        for e in closedTracks { try write(e) }
+    }
+
     public func consume(_ result: FrameResult) throws(CamError) -> SinkAction {
         for e in result.events { try write(e) }
         return .proceed
@@ -49,7 +75,13 @@ public final class JSONLinesSink: DetectionSink {
     }
 
     public func write(_ event: DetectionEvent) throws(CamError) {
-        var bytes = Array((event.jsonLine() + "\n").utf8)
+        try writeLine(event.jsonLine())
+    }
+
+    private func writeLine(_ line: String) throws(CamError) {
+        var bytes = Array((line + "\n").utf8)
+        lock.lock()
+        defer { lock.unlock() }
         let ok = bytes.withUnsafeMutableBytes { buf -> Bool in
             var off = 0
             while off < buf.count {

@@ -5,6 +5,9 @@
 // oldest frame when behind; files wait); inference → output through a small
 // blocking queue (events are never dropped). stop() is safe from any thread
 // (signals, key presses); the run always ends with `end` for open tracks.
+// A ReconnectingSource's camera changes travel through the same queues, so
+// the log reads: frames, camera lost, `end` of its tracks, camera streaming,
+// new tracks. onHeartbeat / onCameraChange feed the systemd notifier.
 import Foundation
 import Logging
 
@@ -26,6 +29,11 @@ public struct PipelineHealth: Sendable, Equatable {
     public var fps: Double = 0
     /// Seconds since the last processed frame (nil before the first).
     public var secondsSinceLastFrame: Double?
+    /// The camera: starting (no frame yet), streaming, or lost (reconnecting).
+    /// Files and stills go starting → streaming and stay there.
+    public var camera: CameraStatus = .starting
+    /// How often the camera was lost since the start.
+    public var cameraLosses = 0
     public init() {}
 }
 
@@ -69,14 +77,27 @@ struct SampleWindow<T: Sendable>: Sendable {
     var values: [T] { storage.count < capacity ? storage : Array(storage[next...] + storage[..<next]) }
 }
 
+/// What travels from capture to inference: a frame, or a camera state change (in order with the frames).
+enum CaptureItem {
+    case frame(Frame)
+    case camera(CameraStatus, Date)
+}
+
+/// What travels from inference to output.
+enum OutputItem {
+    case frame(FrameResult)
+    /// A camera change and, on loss, the `end` events of the tracks it closed.
+    case camera(CameraEvent, [DetectionEvent])
+}
+
 public final class Pipeline: @unchecked Sendable {
     public let source: FrameSource
     public let processor: FrameProcessor
     public let sinks: [DetectionSink]
     public let config: PipelineConfig
     private let logger: Logger
-    private let ring: FrameRing<Frame>
-    private let results = BlockingQueue<FrameResult>(capacity: 2)
+    private let ring: FrameRing<CaptureItem>
+    private let results = BlockingQueue<OutputItem>(capacity: 2)
     private let lock = NSLock()
     private var _health = PipelineHealth()
     private var _stats: PipelineStats
@@ -84,6 +105,9 @@ public final class Pipeline: @unchecked Sendable {
     private var firstError: CamError?
     private var fpsWindow: [UInt64] = []      // monotonic ns of recent processed frames
     private var lastProcessedNanos: UInt64?
+    private var markersQueued = 0          // camera changes in the ring: frames must not evict them
+    private var _heartbeat: (@Sendable () -> Void)?
+    private var _onCameraChange: (@Sendable (CameraStatus) -> Void)?
 
     public init(source: FrameSource, processor: FrameProcessor, sinks: [DetectionSink],
                 config: PipelineConfig, logger: Logger = Logger(label: "fer-cam.pipeline")) {
@@ -95,6 +119,56 @@ public final class Pipeline: @unchecked Sendable {
         self.ring = FrameRing(capacity: config.ringCapacity)
         _stats = PipelineStats(capacity: config.statsCapacity)
         _health.source = source.name
+        if let camera = source as? ReconnectingSource {
+            camera.observe(onChange: { [weak self] status in self?.cameraChanged(status) },
+                           onRetry: { [weak self] in self?.beat() })
+        }
+    }
+
+    /// Called on the output thread after every processed frame and on the
+    /// capture thread between reopen attempts of a lost camera: proof that the
+    /// loops are alive (the systemd watchdog). Set before run().
+    public func onHeartbeat(_ f: @escaping @Sendable () -> Void) {
+        lock.lock(); _heartbeat = f; lock.unlock()
+    }
+
+    /// Called (capture thread) whenever the camera's state changes, including the first frame. Set before run().
+    public func onCameraChange(_ f: @escaping @Sendable (CameraStatus) -> Void) {
+        lock.lock(); _onCameraChange = f; lock.unlock()
+    }
+
+    private func beat() {
+        lock.lock(); let f = _heartbeat; lock.unlock()
+        f?()
+    }
+
+    /// The camera went away or came back (from the ReconnectingSource, on the capture thread).
+    private func cameraChanged(_ status: CameraStatus) {
+        lock.lock()
+        let previous = _health.camera
+        _health.camera = status
+        var stillLost = false
+        if case .lost = status {
+            if case .lost = previous { stillLost = true } else { _health.cameraLosses += 1 }
+        }
+        let observer = _onCameraChange
+        lock.unlock()
+        // A reopened camera that fails again before its first frame is the same outage.
+        if stillLost { logger.debug("camera \(source.name) still lost: \(status)"); return }
+        guard previous != status else { return }
+        switch status {
+        case .lost(let reason): logger.warning("camera \(source.name) lost: \(reason); reconnecting")
+        case .streaming where previous != .starting: logger.notice("camera \(source.name) streaming again")
+        default: break
+        }
+        observer?(status)
+        // The first frame after the start is no news for the log; a loss and a return are.
+        let isNews: Bool
+        if case .lost = status { isNews = true } else { isNews = status == .streaming && previous != .starting }
+        if isNews {
+            lock.lock(); markersQueued += 1; lock.unlock()
+            _ = ring.pushWaiting(.camera(status, Date()))
+        }
     }
 
     public var health: PipelineHealth {
@@ -192,10 +266,15 @@ public final class Pipeline: @unchecked Sendable {
             }
             guard let frame else { return }
             count += 1
-            lock.lock(); _health.framesCaptured += 1; lock.unlock()
-            if source.isLive {
-                if ring.push(frame) != nil { logger.debug("ring full: dropped the oldest frame") }
-            } else if !ring.pushWaiting(frame) {
+            lock.lock()
+            _health.framesCaptured += 1
+            let first = _health.camera == .starting
+            let keepMarkers = markersQueued > 0
+            lock.unlock()
+            if first, !(source is ReconnectingSource) { cameraChanged(.streaming) }
+            if source.isLive, !keepMarkers {
+                if ring.push(.frame(frame)) != nil { logger.debug("ring full: dropped the oldest frame") }
+            } else if !ring.pushWaiting(.frame(frame)) {
                 return
             }
         }
@@ -203,11 +282,21 @@ public final class Pipeline: @unchecked Sendable {
 
     private func inferenceLoop() {
         defer { results.close(); inferenceDone?.signal() }
-        while let frame = ring.pop() {
+        while let item = ring.pop() {
+            guard case .frame(let frame) = item else {
+                if case .camera(let status, let time) = item {
+                    lock.lock(); markersQueued -= 1; lock.unlock()
+                    // A lost camera ends every track now; the next frames start new ones.
+                    var closed: [DetectionEvent] = []
+                    if case .lost = status { closed = processor.finish() }
+                    if !results.push(.camera(CameraEvent(time: time, source: source.name, status: status), closed)) { break }
+                }
+                continue
+            }
             do {
                 var r = try processor.process(frame)
                 r.droppedFrames = ring.droppedCount
-                if !results.push(r) { break }
+                if !results.push(.frame(r)) { break }
             } catch {
                 fail(error)
                 break
@@ -217,7 +306,24 @@ public final class Pipeline: @unchecked Sendable {
 
     private func outputLoop() {
         var stopBySink = false
-        while let r = results.pop() {
+        while let item = results.pop() {
+            let r: FrameResult
+            switch item {
+            case .frame(let result): r = result
+            case .camera(let event, let closed):
+                lock.lock()
+                _health.eventsEmitted += closed.count
+                _health.openTracks = max(0, _health.openTracks - closed.count)
+                lock.unlock()
+                if !stopBySink {
+                    for sink in sinks {
+                        guard let s = sink as? CameraEventSink else { continue }
+                        do { try s.camera(event, closedTracks: closed) } catch { fail(error); stopBySink = true }
+                    }
+                }
+                beat()
+                continue
+            }
             let now = MonotonicClock.nanos()
             lock.lock()
             _health.framesProcessed += 1
@@ -244,6 +350,7 @@ public final class Pipeline: @unchecked Sendable {
             for e in r.events { _stats.eventLatency.append(Double(written - e.captureNanos) / 1e6) }
             lock.unlock()
             if stopBySink { stop() }
+            beat()
         }
         // Inference has finished: close every open track.
         let finals = processor.finish()
