@@ -61,10 +61,10 @@ final class StreamWiring: @unchecked Sendable {
 
     /// The sink to append to the pipeline's sinks.
     func makeSink() -> DetectionSink {
-        ClosureSink(onResult: { [self] result throws(CamError) in
+        ClosureSink(onResult: { [self] result in
             publish(result)
             return .proceed
-        }, onFinish: { [self] finals throws(CamError) in
+        }, onFinish: { [self] finals in
             for e in finals { hub.publishEvent(json: e.jsonLine()) }
             hub.updateFaces([])
         })

@@ -100,6 +100,12 @@ struct StreamEndToEndTests {
         defer { cam.stop() }
         let port = try cam.waitForPort()
         _ = try RawHTTP(port: port, path: "/stream.mjpg").read(for: 10) { Self.jpegParts($0).count >= 1 }
+        // One viewer that keeps up reads throughout, so both rates include the same overlay and JPEG work.
+        let fast = try RawHTTP(port: port, path: "/stream.mjpg")
+        nonisolated(unsafe) var fastBytes = 0
+        let fastDone = DispatchSemaphore(value: 0)
+        Thread { fastBytes = fast.drain(for: 12); fastDone.signal() }.start()
+        Thread.sleep(forTimeInterval: 1)
         func processed() throws -> Double {
             try PromText.parse(try RawHTTP.get(port: port, path: "/metrics").body)["fer_frames_processed_total"] ?? 0
         }
@@ -115,6 +121,8 @@ struct StreamEndToEndTests {
         let withSlow = try rate(over: 4)
         let skipped = try PromText.parse(try RawHTTP.get(port: port, path: "/metrics").body)["fer_stream_frames_skipped_total"] ?? 0
         withExtendedLifetime(slow) {}
+        fastDone.wait()
+        #expect(fastBytes > 100_000, "the reading viewer got only \(fastBytes) bytes")
         #expect(alone > 5, "the clip plays at \(alone) fps without viewers")
         #expect(withSlow >= 0.7 * alone, "a stalled viewer slowed processing from \(alone) to \(withSlow) fps")
         #expect(skipped > 0, "the stalled viewer should miss frames instead of holding them up")
@@ -203,7 +211,7 @@ final class LiveFerCam {
         process.executableURL = URL(fileURLWithPath: try TestPaths.ferCamBinary())
         process.arguments = ["--source", try LoopedClip.path(), "--pace", "--model", TestModel.path, "--log", logPath,
                              "--stream", "127.0.0.1:0"] + extra
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -272,7 +280,8 @@ enum LoopedClip {
 // MARK: - Minimal loopback HTTP
 
 /// One GET over a blocking socket (every read times out, so a test never hangs).
-final class RawHTTP {
+/// Used by one thread at a time (may be handed to another thread).
+final class RawHTTP: @unchecked Sendable {
     let fd: Int32
     /// Status line and headers, once read.
     private(set) var head = ""
@@ -323,6 +332,19 @@ final class RawHTTP {
         return head.lowercased().contains("transfer-encoding: chunked") ? Self.dechunk(body) : body
     }
 
+    /// Reads and discards for `seconds` (a viewer that keeps up); returns the bytes read.
+    func drain(for seconds: Double) -> Int {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        var total = 0
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while Date() < deadline {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { break }
+            total += max(0, n)
+        }
+        return total
+    }
+
     /// A plain request read to the end: status and body text.
     static func get(port: Int, path: String, headers: [String] = []) throws -> (status: Int, body: String) {
         let c = try RawHTTP(port: port, path: path, headers: headers)
@@ -351,7 +373,7 @@ final class ListeningSocket {
     let port: Int
 
     init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = 0
@@ -361,6 +383,7 @@ final class ListeningSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &len) == 0 }
         }
         guard ok else { close(fd); throw CamError.internalError("cannot listen on 127.0.0.1: errno \(errno)") }
+        self.fd = fd
         port = Int(UInt16(bigEndian: addr.sin_port))
     }
 
