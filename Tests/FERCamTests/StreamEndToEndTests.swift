@@ -273,13 +273,18 @@ final class LiveFerCam {
     }
 }
 
-/// The shared clip played six times in a row (stream copy, no re-encoding), made once per test run.
+/// The shared clip played six times in a row (stream copy, no re-encoding): made once in the
+/// temp directory (written to a scratch name, then renamed) and reused by later runs.
 enum LoopedClip {
     private static let made: Result<String, CamError> = {
         guard let clip = try? TestPaths.requireMedia("short_hamilton_clip.mp4") else { return .failure(.inputMissing("clip")) }
-        let out = NSTemporaryDirectory() + "fercam-looped-\(getpid()).mp4"
-        guard let r = try? runProcess("/usr/bin/ffmpeg", ["-v", "error", "-y", "-stream_loop", "5", "-i", clip, "-an", "-c", "copy", out], timeout: 60),
-              r.status == 0 else {
+        let size = (try? FileManager.default.attributesOfItem(atPath: clip)[.size] as? Int) ?? 0
+        let out = NSTemporaryDirectory() + "fercam-looped6-\(size).mp4"
+        if FileManager.default.fileExists(atPath: out) { return .success(out) }
+        let scratch = NSTemporaryDirectory() + "fercam-looped-\(getpid()).mp4"
+        guard let r = try? runProcess("/usr/bin/ffmpeg", ["-v", "error", "-y", "-stream_loop", "5", "-i", clip, "-an", "-c", "copy", scratch], timeout: 60),
+              r.status == 0, rename(scratch, out) == 0 else {
+            try? FileManager.default.removeItem(atPath: scratch)
             return .failure(.inputMissing("ffmpeg could not loop \(clip) (scripts/setup --tests installs ffmpeg)"))
         }
         return .success(out)
