@@ -127,6 +127,8 @@ struct FerCam: ParsableCommand {
     @Flag(help: "List the video capture devices and exit.")
     var listDevices = false
 
+    @OptionGroup(title: "HTTP overlay stream") var stream: StreamOptions
+
     mutating func validate() throws {
         _ = try Self.parseSize(size)
         guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in 1...240, got \(fps)") }
@@ -168,6 +170,8 @@ struct FerCam: ParsableCommand {
         var isStill = false
         if case .images = spec { isStill = true }
         let window = show ? try WindowSink(holdAtEnd: isStill) : nil
+        let streamWiring = try StreamWiring.start(stream, frameTimeoutMs: frameTimeout, logger: logger)
+        defer { streamWiring?.stop() }
         OpenCVThreads.set(threads)
         OpenCVLog.set(.error)
         let modelPath = try ModelLocator.resolve(flag: model)
@@ -183,10 +187,11 @@ struct FerCam: ParsableCommand {
         logger.info("model \(modelPath), cascade \(cascadePath), threads \(threads)")
 
         let log = try JSONLinesSink(path: log)
-        let sinks: [DetectionSink] = [log] + (window.map { [$0] } ?? [])
+        let sinks: [DetectionSink] = [log] + (window.map { [$0] } ?? []) + (streamWiring.map { [$0.makeSink()] } ?? [])
         let pipeline = Pipeline(source: input, processor: FrameProcessor(detector: detector, classifier: classifier, config: config),
                                 sinks: sinks, config: config, logger: logger)
         let service = ServiceWiring(pipeline: pipeline, log: log, configPath: configFile, logger: logger)
+        streamWiring?.watch(pipeline)
         let signals = StopSignals { [pipeline] sig in
             logger.info("signal \(sig): stopping")
             service.stopping()

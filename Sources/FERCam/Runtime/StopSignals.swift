@@ -10,13 +10,16 @@ public final class StopSignals: @unchecked Sendable {
 
     /// Starts listening; `onStop` receives the signal number.
     public init(_ onStop: @escaping @Sendable (Int32) -> Void) {
+        // Sources first, default action off second: a signal that arrives in
+        // between ends the process the default way instead of being ignored
+        // (ignoring first once lost a SIGTERM and left the daemon running).
         for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             s.setEventHandler { onStop(sig) }
             s.resume()
             sources.append(s)
         }
+        for sig in [SIGINT, SIGTERM] { signal(sig, SIG_IGN) }
     }
 
     /// Restores default handling.

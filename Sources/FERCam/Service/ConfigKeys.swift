@@ -11,7 +11,7 @@ public enum ConfigKeys {
         "detect-interval": false, "detect-width": false, "scale-factor": false, "min-neighbors": false,
         "min-face": false, "equalize": true, "margin": false, "smoothing": false, "max-missed": false,
         "ring": false, "frame-timeout": false, "threads": false, "pace": true, "no-pace": true,
-        "test-fault": false,
+        "test-fault": false, "stream": false, "stream-token": false, "stream-fps": false,
     ]
 
     /// Flags of fer-cam that are deliberately not config keys.
