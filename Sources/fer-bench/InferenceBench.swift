@@ -1,8 +1,8 @@
 // `fer-bench inference`: latency and throughput of the InferenceEngine.
 // Median and p99 per-face latency at batch 1 on one thread, faces/s at batch 8
 // and 32, achieved GFLOP/s, and the peak of cblas_sgemm measured in the same
-// run for comparison. Weights: --model (a model file, once the loader exists)
-// or --arch with random weights (speed does not depend on the values).
+// run for comparison. Weights: --model (a model file) or --arch with random
+// weights (speed does not depend on the values).
 
 import ArgumentParser
 import CBLAS
@@ -13,7 +13,7 @@ struct InferenceBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inference", abstract: "Per-face latency and throughput of the CNN inference engine.")
 
     @Option(help: "Architecture with random weights: \(Architectures.names.joined(separator: ", ")).") var arch = Architectures.defaultName
-    @Option(help: "Model file (safetensors); not read by this build yet, use --arch.") var model: String?
+    @Option(help: "Model file (safetensors), e.g. models/emotion-cnn.safetensors; overrides --arch.") var model: String?
     @Option(help: "Threads for the batch-1 latency (the issue's figure is 1).") var threads = 1
     @Option(help: "Timed calls at batch 1.") var iterations = 300
     @Option(help: "3x3 convs on inputs at least this size use Winograd (0: the engine's default; 1000 turns it off).") var winogradMin = 0
@@ -25,12 +25,18 @@ struct InferenceBench: ParsableCommand {
     func validate() throws {
         guard Architectures.names.contains(arch) else { throw ValidationError("unknown architecture \(arch); known: \(Architectures.names.joined(separator: ", "))") }
         guard threads > 0, iterations > 0 else { throw ValidationError("threads and iterations must be positive") }
-        if model != nil { throw ValidationError("--model needs the model-file loader (not in this build); use --arch NAME") }
     }
 
     func run() throws {
         Threads.setBLAS(threads)
-        let net = try Network(architecture: arch, seed: 1)
+        let net: Network
+        if let model {
+            let loaded = try ModelFile.load(from: URL(fileURLWithPath: model))
+            net = try Network(spec: loaded.spec, seed: 1)
+            try net.load(loaded.tensors)
+        } else {
+            net = try Network(architecture: arch, seed: 1)
+        }
         let engine = winogradMin > 0 || winogradChannels > 0
             ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
                                   winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : 64)
@@ -70,7 +76,7 @@ struct InferenceBench: ParsableCommand {
             stepReport = timings.map { ["step": $0.step, "ms": $0.seconds / Double(reps) * 1000] }
         }
         let result: [String: Any] = [
-            "benchmark": "inference", "arch": arch, "threads": threads, "blas_core": Threads.blasCoreName,
+            "benchmark": "inference", "arch": net.spec.name, "model": model ?? "random weights", "threads": threads, "blas_core": Threads.blasCoreName,
             "latency_ms_median": median * 1000, "cpu_ms_per_face_batch1": cpuPerFace * 1000, "latency_ms_p99": p99 * 1000,
             "faces_per_s_batch1": 1 / median, "faces_per_s_batch8": throughput[8]!, "faces_per_s_batch32": throughput[32]!,
             "gflop_per_face": flops / 1e9, "gflops_batch1": flops / median / 1e9,
@@ -85,7 +91,7 @@ struct InferenceBench: ParsableCommand {
             for s in stepReport { print(String(format: "  %-40@ %.3f ms", s["step"] as! String, s["ms"] as! Double)) }
             print(String(format: "CPU time per face at batch 1: %.3f ms", cpuPerFace * 1000))
             print(String(format: "%@ batch 1: median %.3f ms, p99 %.3f ms per face (%.1f GFLOP/s); batch 8: %.0f faces/s; batch 32: %.0f faces/s; sgemm peak %.1f GFLOP/s",
-                         arch, median * 1000, p99 * 1000, flops / median / 1e9, throughput[8]!, throughput[32]!, peak))
+                         net.spec.name, median * 1000, p99 * 1000, flops / median / 1e9, throughput[8]!, throughput[32]!, peak))
         }
     }
 
