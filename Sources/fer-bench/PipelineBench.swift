@@ -65,7 +65,8 @@ struct PipelineBench: ParsableCommand {
         config.detection.scaleFactor = scaleFactor
         config.detection.minFaceSize = minFace
         config.statsCapacity = 1_000_000
-        let cascade = try CascadeLocator.resolve(flag: nil, packageRoot: ModelLocator.packageRoot())
+        let cascade = try CascadeLocator.resolve(flag: nil, packageRoot: ModelLocator.packageRoot(),
+                                                  systemDirectories: [ModelLocator.installedDataDirectory() + "/cascades", CascadeLocator.systemDirectory])
         let detector = try HaarFaceDetector(cascadePath: cascade, config: config.detection)
 
         var decodeMs: [Double] = [], drawMs: [Double] = [], timings: [StageTimings] = []

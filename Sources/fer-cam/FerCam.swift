@@ -177,7 +177,8 @@ struct FerCam: ParsableCommand {
         let modelPath = try ModelLocator.resolve(flag: model)
         let classifier = try EmotionModel.classifier(path: modelPath, threads: threads)
         let cascadePath: String
-        do { cascadePath = try CascadeLocator.resolve(flag: cascade, packageRoot: ModelLocator.packageRoot()) } catch {
+        do { cascadePath = try CascadeLocator.resolve(flag: cascade, packageRoot: ModelLocator.packageRoot(),
+                                                        systemDirectories: [ModelLocator.installedDataDirectory() + "/cascades", CascadeLocator.systemDirectory]) } catch {
             throw CamError(error)
         }
         let detector = try HaarFaceDetector(cascadePath: cascadePath, config: config.detection)

@@ -8,6 +8,12 @@ import Testing
         #expect(ModelLocator.candidates(flag: "x.safetensors", packageRoot: "/p", currentDirectory: "/c") == ["x.safetensors"])
         #expect(ModelLocator.candidates(flag: nil, packageRoot: "/p", currentDirectory: "/c")
             == ["/p/models/emotion-cnn.safetensors", "/c/models/emotion-cnn.safetensors"])
+        #expect(ModelLocator.candidates(flag: nil, packageRoot: nil, installedData: "/usr/local/share/fer-cam", currentDirectory: "/c")
+            == ["/usr/local/share/fer-cam/models/emotion-cnn.safetensors", "/c/models/emotion-cnn.safetensors"])
+    }
+
+    @Test func installedDataSitsBesideTheBinDirectory() {
+        #expect(ModelLocator.installedDataDirectory(executable: "/usr/local/bin/fer-cam") == "/usr/local/share/fer-cam")
     }
 
     @Test func missingModelNamesThePathAndTheFix() {
