@@ -9,40 +9,10 @@ import Glibc
 #endif
 @testable import FERCam
 
-/// A bound AF_UNIX datagram socket in a temp dir that collects messages.
-final class ServiceNotifySocket {
-    let path: String
-    let fd: Int32
-
-    init() throws {
-        path = NSTemporaryDirectory() + "fercam-svc-notify-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in bytes.enumerated() { raw[i] = b } }
-        let rc = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else { throw POSIXError(.EADDRINUSE) }
-        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// One message, or nil after 0.2 s without one.
-    func receive() -> String? {
-        var buf = [UInt8](repeating: 0, count: 4096)
-        let n = recv(fd, &buf, buf.count, 0)
-        return n > 0 ? String(decoding: buf[0..<n], as: UTF8.self) : nil
-    }
-
-    deinit { close(fd); unlink(path) }
-}
-
 /// A message with the monotonic second it arrived.
 struct Received { var text: String; var at: Double }
 
-func collect(_ sock: ServiceNotifySocket, until done: ([Received]) -> Bool, timeout: Double) -> [Received] {
+func collect(_ sock: NotifySocket, until done: ([Received]) -> Bool, timeout: Double) -> [Received] {
     var out: [Received] = []
     let start = Date()
     while Date().timeIntervalSince(start) < timeout, !done(out) {
@@ -53,7 +23,7 @@ func collect(_ sock: ServiceNotifySocket, until done: ([Received]) -> Bool, time
 
 @Suite(.serialized) struct ServiceNotifyTests {
     @Test func daemonSendsReadyStatusWatchdogAndStopping() throws {
-        let sock = try ServiceNotifySocket()
+        let sock = try NotifySocket()
         let dir = try serviceTempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let d = try Daemon(["--source", "test", "--size", "320x240", "--log", dir + "/e.jsonl"],
@@ -86,7 +56,7 @@ func collect(_ sock: ServiceNotifySocket, until done: ([Received]) -> Bool, time
     }
 
     @Test func monitorIsReadyOnlyAfterTheFirstFrameAndRateLimitsPings() throws {
-        let sock = try ServiceNotifySocket()
+        let sock = try NotifySocket()
         let box = HealthBox()
         let m = ServiceMonitor(notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": sock.path, "WATCHDOG_USEC": "10000000"]),
                                statusInterval: 100, health: { box.value })
