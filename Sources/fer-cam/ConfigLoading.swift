@@ -87,19 +87,41 @@ enum ConfigLoading {
         return file
     }
 
-    /// SIGHUP: re-reads the file; returns what to log. Nothing changes at
-    /// runtime: a valid file's changed keys are named as needing a restart.
-    static func reload(_ path: String, running: ConfigFile?) -> String {
-        do {
-            let fresh = try load(path)
-            let old = Dictionary((running?.entries ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-            let new = Dictionary(fresh.entries.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-            let changed = Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
-            if changed.isEmpty { return "config \(path) re-read: valid, unchanged" }
-            return "config \(path) re-read: valid; changed \(changed.joined(separator: ", ")) take effect after a restart"
-                + " (systemctl restart fer-cam@…)"
-        } catch {
-            return "config reload failed, keeping the running configuration: \(error.description)"
+    /// What a SIGHUP reload found: the line to log, and the new update interval
+    /// when it changed (the one setting safe to change while running).
+    struct Reload {
+        var message: String
+        var updateInterval: Double?
+        var config: ConfigFile?
+    }
+
+    /// SIGHUP: re-reads the file. A changed `update-interval` is applied live
+    /// (unless the command line fixed it); other changed keys are named as
+    /// needing a restart. A bad file keeps the running configuration.
+    static func reload(_ path: String, running: ConfigFile?,
+                       commandLine: [String] = CommandLine.arguments) -> Reload {
+        let fresh: ConfigFile
+        do { fresh = try load(path) } catch {
+            return Reload(message: "config reload failed, keeping the running configuration: \(error.description)")
         }
+        let old = Dictionary((running?.entries ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let new = Dictionary(fresh.entries.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        var changed = Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }
+        if changed.isEmpty { return Reload(message: "config \(path) re-read: valid, unchanged", config: fresh) }
+        var parts: [String] = []
+        var interval: Double?
+        if changed.remove("update-interval") != nil {
+            if commandLine.contains("--update-interval") {
+                parts.append("update-interval is fixed on the command line, not changed")
+            } else {
+                interval = new["update-interval"].flatMap(Double.init) ?? EventPolicy().updateInterval
+                parts.append("update-interval \(interval!) s applied")
+            }
+        }
+        if !changed.isEmpty {
+            parts.append("changed \(changed.sorted().joined(separator: ", ")) take effect after a restart (systemctl restart fer-cam@…)")
+        }
+        return Reload(message: "config \(path) re-read: valid; " + parts.joined(separator: "; "),
+                      updateInterval: interval, config: fresh)
     }
 }

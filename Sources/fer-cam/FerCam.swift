@@ -189,9 +189,10 @@ struct FerCam: ParsableCommand {
 
         let log = try JSONLinesSink(path: log)
         let sinks: [DetectionSink] = [log] + (window.map { [$0] } ?? []) + (streamWiring.map { [$0.makeSink()] } ?? [])
-        let pipeline = Pipeline(source: input, processor: FrameProcessor(detector: detector, classifier: classifier, config: config),
+        let processor = FrameProcessor(detector: detector, classifier: classifier, config: config)
+        let pipeline = Pipeline(source: input, processor: processor,
                                 sinks: sinks, config: config, logger: logger)
-        let service = ServiceWiring(pipeline: pipeline, log: log, configPath: configFile, logger: logger)
+        let service = ServiceWiring(pipeline: pipeline, processor: processor, log: log, configPath: configFile, logger: logger)
         streamWiring?.watch(pipeline)
         let signals = StopSignals { [pipeline] sig in
             logger.info("signal \(sig): stopping")

@@ -46,6 +46,17 @@ import FERVision
         #expect(r.events(frame: blankFrame(index: 3, time: 1.5), faces: [face(1, .happy)], ended: []).isEmpty)
     }
 
+    @Test func aNewPolicyCountsFromTheLastReport() {
+        let r = EventRules(policy: EventPolicy(updateInterval: 0))
+        _ = r.events(frame: blankFrame(index: 0, time: 0), faces: [face(1, .happy)], ended: [])
+        #expect(r.events(frame: blankFrame(index: 1, time: 3), faces: [face(1, .happy)], ended: []).isEmpty)
+        r.apply(EventPolicy(updateInterval: 2))
+        #expect(r.policy.updateInterval == 2)
+        // 4 s since the start was reported: due under the new 2 s interval.
+        #expect(r.events(frame: blankFrame(index: 2, time: 4), faces: [face(1, .happy)], ended: []).map(\.kind) == [.update])
+        #expect(r.events(frame: blankFrame(index: 3, time: 5), faces: [face(1, .happy)], ended: []).isEmpty)
+    }
+
     @Test func endOnlyForStartedTracks() {
         let r = EventRules()
         _ = r.events(frame: blankFrame(index: 0), faces: [face(1, .happy)], ended: [])

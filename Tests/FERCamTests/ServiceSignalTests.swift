@@ -18,7 +18,7 @@ final class Daemon {
 
     init(_ args: [String], environment extra: [String: String] = [:]) throws {
         stderrPath = NSTemporaryDirectory() + "fercam-daemon-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).err"
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: try TestPaths.ferCamBinary())
         process.arguments = args + ["--model", TestModel.path]
         var env = ProcessInfo.processInfo.environment
@@ -152,7 +152,10 @@ func lineCount(_ path: String) -> Int {
         #expect(Daemon.waitUntil(60) { lineCount(log) >= 1 }, "no events: \(d.stderr)")
         try "size = 320x240\nupdate-interval = 2\n".write(toFile: conf, atomically: true, encoding: .utf8)
         d.signal(SIGHUP)
-        #expect(Daemon.waitUntil(10) { d.stderr.contains("changed update-interval take effect after a restart") }, "\(d.stderr)")
+        #expect(Daemon.waitUntil(10) { d.stderr.contains("update-interval 2.0 s applied") }, "\(d.stderr)")
+        try "size = 640x480\nupdate-interval = 2\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(Daemon.waitUntil(10) { d.stderr.contains("changed size take effect after a restart") }, "\(d.stderr)")
         try "size = 320x240\nfps = fast\n".write(toFile: conf, atomically: true, encoding: .utf8)
         d.signal(SIGHUP)
         #expect(Daemon.waitUntil(10) { d.stderr.contains("config reload failed, keeping the running configuration") }, "\(d.stderr)")

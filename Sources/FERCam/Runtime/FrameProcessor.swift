@@ -17,6 +17,8 @@ public final class FrameProcessor {
     private var lastSequence: Int?
     private var lastFrame: Frame?
     private var batch: [Float] = []   // (N, 1, side, side), grown on demand
+    /// Where other threads post a new event policy (SIGHUP reload); taken at the next frame.
+    public let policyMailbox = EventPolicyMailbox()
 
     public init(detector: FaceDetector, classifier: EmotionClassifier, config: PipelineConfig) {
         self.config = config
@@ -29,10 +31,14 @@ public final class FrameProcessor {
         self.rules = EventRules(policy: config.events)
     }
 
+    /// The event policy in force now (read on the processing thread).
+    public var eventPolicy: EventPolicy { rules.policy }
+
     /// Ids of tracks that have a start but no end yet.
     public var openTracks: [Int] { rules.openTracks }
 
     public func process(_ frame: Frame) throws(CamError) -> FrameResult {
+        if let policy = policyMailbox.take() { rules.apply(policy) }
         var timings = StageTimings()
         var ended: [Track] = []
         var cut = false

@@ -21,12 +21,16 @@ public struct EventPolicy: Sendable, Equatable {
 }
 
 public final class EventRules {
-    public let policy: EventPolicy
+    public private(set) var policy: EventPolicy
     private var reported: [Int: (emotion: Emotion, time: Double)] = [:]
 
     public init(policy: EventPolicy = EventPolicy()) {
         self.policy = policy
     }
+
+    /// A new policy for the following frames (a SIGHUP config reload); what was
+    /// already reported stays, so an interval change counts from the last report.
+    public func apply(_ policy: EventPolicy) { self.policy = policy }
 
     /// Events for the live faces of `frame` and the tracks that ended on it.
     public func events(frame: Frame, faces: [TrackedFace], ended: [Track]) -> [DetectionEvent] {
