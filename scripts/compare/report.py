@@ -50,9 +50,11 @@ def main() -> int:
     print(f"\nTraining, {args.arch}, batch {g(ours_t, 'batch') or 64}, {g(ours_t, 'threads') or 2} threads, random inputs")
     print(f"{'':28}{'fer-cam':>12}{'tensorflow':>14}{'ours/tf':>10}")
     for label, key in (("images/s (median batch)", "images_per_s"), ("images per CPU-second", "images_per_cpu_s"),
-                       ("median batch ms", "median_batch_ms")):
+                       ("median batch ms", "median_batch_ms"), ("parameters", "parameters")):
         a, b = g(ours_t, key), g(tf, key)
-        print(f"{label:28}{fmt(a):>12}{fmt(b):>14}{fmt(ratio(a, b), '.3f'):>10}")
+        spec = ".0f" if key == "parameters" else ".2f"
+        print(f"{label:28}{fmt(a, spec):>12}{fmt(b, spec):>14}{fmt(ratio(a, b), '.3f'):>10}")
+    print("(Keras counts BatchNorm moving mean/variance as parameters: 2 per BN channel more than ours)")
     print(f"BLAS core: fer-cam {g(ours_t, 'blas_core') or '-'}; TensorFlow uses oneDNN/Eigen "
           f"(version {g(tf, 'version') or '-'}){' - ' + args.tf_note if args.tf_note else ''}")
 
