@@ -4,6 +4,10 @@
 // module is loaded again and a new writer started. The log must read
 // camera lost → camera streaming → faces again, and fer-cam must still be
 // running until SIGTERM. One VM run; emulated and slow, correctness only.
+// Each wait inside has its own bound (at most 120 s for the first face, 30 s
+// for the loss, 30 s for the unload, 120 s for faces again) and the whole run
+// gets more than their sum, so a slow VM fails on the wait that was slow,
+// named by the timestamped lines in stdout.
 import Foundation
 import Testing
 @testable import FERCam
@@ -11,7 +15,7 @@ import Testing
 @Suite(.serialized) struct ReconnectVMTests {
     private var runInVM: String { TestPaths.shared + "/v4l2vm/run-in-vm" }
 
-    @Test(.disabled("failed on a cold .v4l2vm-cache in a fresh clone: the in-VM waits (up to ~162 s) exceed its 150 s --timeout and no camera-lost line came; passed twice on a warm cache. Issue 7 stays open for it")) func loopbackUnloadedAndReloadedIsReconnected() throws {
+    @Test func loopbackUnloadedAndReloadedIsReconnected() throws {
         guard FileManager.default.isExecutableFile(atPath: runInVM) else {
             Issue.record("\(runInVM) is missing: the V4L2 tests need ../shared/v4l2vm")
             return
@@ -22,22 +26,26 @@ import Testing
         let log = ".build/vm-reconnect-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
         // The writer's own command line (from /proc) restarts it after the reload.
         let cmd = """
-        LOG=\(log); rm -f $LOG
+        LOG=\(log); rm -f $LOG; t0=$(date +%s)
+        mark() { echo "at $(( $(date +%s) - t0 ))s: $*"; }
         $FERCAM "$V4L2VM_LOOP_DEV" --frame-timeout 1500 --detect-width 320 --detect-interval 2 \
             --model \(TestModel.path) --log $LOG 2>>$LOG.err & pid=$!
         has() { grep -q "$1" $LOG 2>/dev/null; }
-        for i in $(seq 1 240); do has '"event":"start"' && break; [ -e /proc/$pid ] || break; sleep 0.25; done
-        echo "faces_before=$(grep -c '"event":"start"' $LOG)"
+        for i in $(seq 1 480); do has '"event":"start"' && break; [ -e /proc/$pid ] || break; sleep 0.25; done
+        mark "faces_before=$(grep -c '"event":"start"' $LOG)"
         fp=$(pidof v4l2vm-feed || pgrep -x v4l2vm-feed); writer=$(tr '\\0' ' ' < /proc/$fp/cmdline)
-        kill $fp
-        for i in $(seq 1 80); do has '"state":"lost"' && break; sleep 0.25; done
-        for i in $(seq 1 80); do modprobe -r v4l2loopback 2>/dev/null && break; sleep 0.25; done
+        kill $fp; mark "writer $fp killed"
+        for i in $(seq 1 120); do has '"state":"lost"' && break; sleep 0.25; done
+        mark "lost_seen=$(grep -c '"state":"lost"' $LOG)"
+        for i in $(seq 1 120); do modprobe -r v4l2loopback 2>/dev/null && break; sleep 0.25; done
         [ -e "$V4L2VM_LOOP_DEV" ] && echo "unloaded=no" || echo "unloaded=yes"
         sleep 2
         modprobe v4l2loopback devices=1 video_nr=${V4L2VM_LOOP_DEV#/dev/video} card_label=v4l2vm-loopback exclusive_caps=1
         $writer >/dev/null 2>&1 & wp=$!
+        mark "module reloaded, writer restarted"
         back() { awk '/"state":"streaming"/{s=1} s && /"event":"start"/{f=1} END{exit !f}' $LOG; }
-        for i in $(seq 1 240); do back && break; sleep 0.25; done
+        for i in $(seq 1 480); do back && break; sleep 0.25; done
+        mark "back"
         [ -e /proc/$pid ] && echo "running=yes" || echo "running=no"
         kill -TERM $pid; wait $pid; echo "rc=$?"
         kill $wp
@@ -45,9 +53,9 @@ import Testing
         """
         var env = ProcessInfo.processInfo.environment
         env["V4L2VM_CACHE"] = TestPaths.packageRoot + "/.v4l2vm-cache"
-        let r = try runProcess(runInVM, ["--loopback", clip, "--loop-fps", "15", "--timeout", "150", "--env", "FERCAM=\(rel)",
-                                         "--", "sh", "-c", cmd], environment: env, timeout: 400, directory: TestPaths.packageRoot)
-        #expect(r.status == 0, "vm exit \(r.status)\n\(r.stderr)")
+        let r = try runProcess(runInVM, ["--loopback", clip, "--loop-fps", "15", "--timeout", "420", "--env", "FERCAM=\(rel)",
+                                         "--", "sh", "-c", cmd], environment: env, timeout: 800, directory: TestPaths.packageRoot)
+        #expect(r.status == 0, "vm exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("unloaded=yes"), "the loopback module could not be unloaded: \(r.stdout)")
         #expect(r.stdout.contains("running=yes"), "fer-cam exited while the camera was away: \(r.stderr)")
         #expect(r.stdout.contains("rc=0"), "\(r.stdout)")
