@@ -4,6 +4,8 @@
 // to end, median and p99 ms per stage, frame→event latency and peak RSS.
 // Uses the model file when there is one, else random weights of the product
 // architecture (same cost, meaningless emotions; the JSON says which).
+// With --pace the file plays at its own frame rate, like a live camera, and
+// `cores_used` (CPU seconds / wall seconds) is the figure that matters.
 import ArgumentParser
 import FERCam
 import FERNet
@@ -23,6 +25,7 @@ struct PipelineBench: ParsableCommand {
     @Option(help: "Haar scale factor.") var scaleFactor = DetectionConfig().scaleFactor
     @Option(help: "Smallest face in frame pixels.") var minFace = DetectionConfig().minFaceSize
     @Option(help: "Passes over the file (results pooled).") var repeats = 1
+    @Flag(help: "Play the file at its frame rate, like a live camera (then cores_used is the figure; fps is the file's).") var pace = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -72,8 +75,9 @@ struct PipelineBench: ParsableCommand {
         var decodeMs: [Double] = [], drawMs: [Double] = [], timings: [StageTimings] = []
         var frameLat: [Double] = [], eventLat: [Double] = []
         var frames = 0, events = 0, dropped = 0, wall = 0.0
+        let cpu0 = Stats.cpuSeconds()
         for _ in 0..<repeats {
-            let source = TimedSource(try VideoFileSource(path: source, pace: false))
+            let source = TimedSource(try VideoFileSource(path: source, pace: pace))
             let drawer = DrawingSink()
             let pipeline = Pipeline(source: source, processor: FrameProcessor(detector: detector, classifier: classifier, config: config),
                                     sinks: [drawer], config: config)
@@ -89,6 +93,7 @@ struct PipelineBench: ParsableCommand {
             dropped += pipeline.health.framesDropped
             wall += s.wallSeconds
         }
+        let cpu = Stats.cpuSeconds() - cpu0
         let detectRuns = timings.filter { $0.detect > 0 }.map(\.detect)
         func stage(_ v: [Double]) -> [String: Double] { ["median_ms": Stats.percentile(v, 50), "p99_ms": Stats.percentile(v, 99), "mean_ms": Stats.mean(v)] }
         let result: [String: Any] = [
@@ -96,7 +101,8 @@ struct PipelineBench: ParsableCommand {
             "threads": threads, "detect_interval": detectInterval, "detect_width": detectWidth,
             "scale_factor": scaleFactor, "min_face": minFace,
             "model": modelPath, "weights": weights,
-            "fps": Double(frames) / max(wall, 1e-9), "unit": "frames/s", "wall_s": wall,
+            "fps": Double(frames) / max(wall, 1e-9), "unit": "frames/s", "wall_s": wall, "paced": pace,
+            "cpu_s": cpu, "cores_used": cpu / max(wall, 1e-9),
             "stages": [
                 "decode": stage(decodeMs),
                 "detect_per_run": stage(detectRuns),
@@ -113,8 +119,9 @@ struct PipelineBench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "pipeline: %d frames in %.2f s = %.1f fps (%@ weights), detect %.1f ms/run, classify %.2f ms/frame, event latency p50 %.1f ms p99 %.1f ms, peak RSS %.0f MB",
-                         frames, wall, Double(frames) / max(wall, 1e-9), weights, Stats.percentile(detectRuns, 50),
+            print(String(format: "pipeline: %d frames in %.2f s = %.1f fps%@ (%@ weights), %.2f cores, detect %.1f ms/run, classify %.2f ms/frame, event latency p50 %.1f ms p99 %.1f ms, peak RSS %.0f MB",
+                         frames, wall, Double(frames) / max(wall, 1e-9), pace ? " paced" : "", weights, cpu / max(wall, 1e-9),
+                         Stats.percentile(detectRuns, 50),
                          Stats.mean(timings.map(\.classify)), Stats.percentile(eventLat, 50), Stats.percentile(eventLat, 99),
                          Stats.peakRSSMegabytes()))
         }
@@ -162,6 +169,12 @@ enum Stats {
         return s[i]
     }
     static func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }
+    /// User + system CPU seconds of this process so far (all threads).
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+    }
     /// VmHWM from /proc/self/status, in MB.
     static func peakRSSMegabytes() -> Double {
         guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
