@@ -72,9 +72,23 @@ struct StreamEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: shot) }
         // Let frames flow first so the page gets a picture at once.
         _ = try RawHTTP(port: port, path: "/stream.mjpg").read(for: 10) { Self.jpegParts($0).count >= 1 }
-        let r = try runProcess("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                                     "--window-size=800,600", "--screenshot=\(shot)", "http://127.0.0.1:\(port)/"], timeout: 90)
-        try #require(FileManager.default.fileExists(atPath: shot), "chromium made no screenshot: \(r.stderr.suffix(500))")
+        // Headless Chromium may take its screenshot before it paints the first
+        // MJPEG part; up to 3 page loads, the last one is judged.
+        var colours = Set<Int>(), sd = 0.0
+        for _ in 1...3 {
+            try? FileManager.default.removeItem(atPath: shot)
+            let r = try runProcess("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                                         "--window-size=800,600", "--screenshot=\(shot)", "http://127.0.0.1:\(port)/"], timeout: 90)
+            try #require(FileManager.default.fileExists(atPath: shot), "chromium made no screenshot: \(r.stderr.suffix(500))")
+            (colours, sd) = try Self.frameAreaVariety(shot)
+            if colours.count >= 200 && sd >= 12 { break }
+        }
+        #expect(colours.count >= 200 && sd >= 12,
+                "the frame area looks flat (\(colours.count) colours, luminance sd \(sd)): the video is not shown")
+    }
+
+    /// Distinct colours and luminance spread in the page's frame area of a screenshot.
+    private static func frameAreaVariety(_ shot: String) throws -> (Set<Int>, Double) {
         let page = try ImageCodec.decode(path: shot)
         // At 800x600 the page puts the 640x360 frame on the left, scaled to about x 7...533, y 31...343.
         let region = Box(x: 20, y: 45, width: 500, height: 280)
@@ -90,9 +104,8 @@ struct StreamEndToEndTests {
                 sumSq += l * l
             }
         }
-        let n = Double(region.area), sd = (sumSq / n - (sum / n) * (sum / n)).squareRoot()
-        #expect(colours.count >= 200 && sd >= 12,
-                "the frame area looks flat (\(colours.count) colours, luminance sd \(sd)): the video is not shown")
+        let n = Double(region.area)
+        return (colours, (sumSq / n - (sum / n) * (sum / n)).squareRoot())
     }
 
     @Test func aSlowViewerDoesNotSlowThePipeline() throws {
@@ -114,6 +127,8 @@ struct StreamEndToEndTests {
             Thread.sleep(forTimeInterval: seconds)
             return (try processed() - a) / Date().timeIntervalSince(t0)
         }
+        // A viewer that blocked the pipeline would stop it (rate near 0); half the rate
+        // leaves room for a noisy machine.
         let alone = try rate(over: 4)
         // Connects, asks for the stream with a tiny receive buffer, and never reads.
         let slow = try RawHTTP(port: port, path: "/stream.mjpg", receiveBuffer: 4096)
@@ -124,7 +139,7 @@ struct StreamEndToEndTests {
         fastDone.wait()
         #expect(fastBytes > 100_000, "the reading viewer got only \(fastBytes) bytes")
         #expect(alone > 5, "the clip plays at \(alone) fps without viewers")
-        #expect(withSlow >= 0.7 * alone, "a stalled viewer slowed processing from \(alone) to \(withSlow) fps")
+        #expect(withSlow >= 0.5 * alone, "a stalled viewer slowed processing from \(alone) to \(withSlow) fps")
         #expect(skipped > 0, "the stalled viewer should miss frames instead of holding them up")
     }
 

@@ -47,15 +47,22 @@ struct StreamPageBrowserTests {
         defer { feeder.stop() }
         let shot = Self.tempPath("page.png")
         defer { try? FileManager.default.removeItem(atPath: shot) }
-        try await withServer(hub: hub, token: token) { _, port in
-            let url = "http://127.0.0.1:\(port)/" + StreamServer.tokenQuery(token)
-            let run = try await onThread { try Tools.run("chromium", Self.chromeFlags + ["--window-size=\(c.window)", "--screenshot=\(shot)", url], timeout: 60) }
-            #expect(FileManager.default.fileExists(atPath: shot), "chromium made no screenshot: \(run.stderr.suffix(500))")
+        // Headless Chromium may take its screenshot before it paints the first
+        // MJPEG part; up to 3 page loads, the last one is judged.
+        var rgb: [Int] = []
+        for _ in 1...3 {
+            try? FileManager.default.removeItem(atPath: shot)
+            try await withServer(hub: hub, token: token) { _, port in
+                let url = "http://127.0.0.1:\(port)/" + StreamServer.tokenQuery(token)
+                let run = try await onThread { try Tools.run("chromium", Self.chromeFlags + ["--window-size=\(c.window)", "--screenshot=\(shot)", url], timeout: 60) }
+                #expect(FileManager.default.fileExists(atPath: shot), "chromium made no screenshot: \(run.stderr.suffix(500))")
+            }
+            let mean = try Tools.run("convert", [shot, "-crop", c.crop, "+repage", "-format",
+                                                 "%[fx:int(255*mean.r)],%[fx:int(255*mean.g)],%[fx:int(255*mean.b)]", "info:"])
+            rgb = mean.stdout.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            try #require(rgb.count == 3, "could not read the screenshot: \(mean.stderr)")
+            if abs(rgb[0] - 224) <= 12 && abs(rgb[1] - 16) <= 12 && abs(rgb[2] - 48) <= 12 { break }
         }
-        let mean = try Tools.run("convert", [shot, "-crop", c.crop, "+repage", "-format",
-                                             "%[fx:int(255*mean.r)],%[fx:int(255*mean.g)],%[fx:int(255*mean.b)]", "info:"])
-        let rgb = mean.stdout.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        try #require(rgb.count == 3, "could not read the screenshot: \(mean.stderr)")
         #expect(abs(rgb[0] - 224) <= 12 && abs(rgb[1] - 16) <= 12 && abs(rgb[2] - 48) <= 12,
                 "frame area is rgb(\(rgb[0]),\(rgb[1]),\(rgb[2])), the stream publishes rgb(224,16,48)")
     }
