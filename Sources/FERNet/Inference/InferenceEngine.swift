@@ -193,7 +193,8 @@ public final class InferenceEngine {
                     let count = min(group, n - first)
                     u.withUnsafeBufferPointer { ub in bias.withUnsafeBufferPointer { bb in
                         Winograd.convolve(l, x: src, y: dst, batch: n, first: first, count: count, u: ub.baseAddress!,
-                                          bias: bb.baseAddress!, relu: relu, scratch: col.pointer)
+                                          bias: bb.baseAddress!, relu: relu, scratch: col.pointer,
+                                          vectorTransforms: Winograd.vectorTransformsAvailable)
                     } }
                     first += count
                 }
