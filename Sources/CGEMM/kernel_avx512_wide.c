@@ -10,6 +10,9 @@
 
 #define TARGET __attribute__((target("avx512f,fma")))
 #define MW CGEMM_MR_WIDE
+#ifndef PF
+#define PF 4096  // floats ahead (128 k-steps): the next weights arrive from L3 in time
+#endif
 
 TARGET __attribute__((always_inline)) static inline void
 tile(const int nr, int k, const float *a, const float *b, int ldb, float *c, int ldc,
@@ -18,6 +21,8 @@ tile(const int nr, int k, const float *a, const float *b, int ldb, float *c, int
     for (int j = 0; j < nr; ++j) { acc[j][0] = _mm512_setzero_ps(); acc[j][1] = _mm512_setzero_ps(); }
     for (int p = 0; p < k; ++p) {
         __m512 a0 = _mm512_load_ps(a + (size_t)p * MW), a1 = _mm512_load_ps(a + (size_t)p * MW + 16);
+        _mm_prefetch((const char *)(a + (size_t)p * MW + PF), _MM_HINT_T0);
+        _mm_prefetch((const char *)(a + (size_t)p * MW + PF + 16), _MM_HINT_T0);
         const float *bp = b + (size_t)p * ldb;
         for (int j = 0; j < nr; ++j) {
             __m512 bj = _mm512_set1_ps(bp[j]);

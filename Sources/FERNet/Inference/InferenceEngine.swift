@@ -36,6 +36,9 @@ public final class InferenceEngine {
     private let packedWeights: [PackedMatrix?]                  // per conv step: weight (Cout, Cin*k*k) packed for cgemm
     /// Convs whose output planes have at most this many positions gather im2col from padded planes.
     static let gatherMaximumPositions = 256
+    /// Input channels from which Winograd beats the packed direct conv: 32 with the AVX-512
+    /// transforms (fer-vgg batch 1 here: 32->32 @48x48 0.29 -> 0.23 ms), else 64.
+    public static let defaultWinogradMinimumChannels = Winograd.vectorTransformsAvailable ? 32 : 64
     private let groupBytes: Int
 
     /// - Parameters:
@@ -45,11 +48,12 @@ public final class InferenceEngine {
     ///   - winogradMinimumSize, winogradMinimumChannels: 3x3 stride-1 pad-1 convs on inputs at
     ///     least this high and wide, with at least this many input channels, use Winograd
     ///     F(2x2, 3x3); `Int.max` turns it off. The defaults are where it measured faster here
-    ///     (OpenBLAS GEMMs with small K or N lose more than Winograd saves).
+    ///     (6x6 planes: the 16 GEMMs with N = 9 lose more than Winograd saves; 32 channels
+    ///     only with the AVX-512 transforms, see `defaultWinogradMinimumChannels`).
     ///   - packedConvGEMM: convs multiply with weights packed once for cgemm (bias and ReLU
     ///     fused); false uses OpenBLAS's sgemm, for comparison.
     public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
-                winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = 64,
+                winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = InferenceEngine.defaultWinogradMinimumChannels,
                 packedConvGEMM: Bool = true) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
         _ = BLASKernels.selected
