@@ -27,17 +27,28 @@ TARGET void cwino_input_transform(int h, int w, const float *plane, float *v, si
     int rows = 2 * ty + 2;  // padded rows -1 ... 2ty
     // even[r][m] = padded(r, 2m) = x(r-1, 2m-1); odd[r][m] = padded(r, 2m+1) = x(r-1, 2m)
     float *even = scratch, *odd = scratch + (size_t)rows * ld;  // (rows, ld) each
+    // Source columns 32c ... 32c+31 (zero past w) split into 16 even and 16 odd ones.
+    const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odds = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512 zero = _mm512_setzero_ps();
     for (int r = 0; r < rows; ++r) {
         float *e = even + (size_t)r * ld, *o = odd + (size_t)r * ld;
         int iy = r - 1;
         if (iy < 0 || iy >= h) {
-            for (int m = 0; m < ld; ++m) { e[m] = 0; o[m] = 0; }
+            for (int m = 0; m < ld; m += 16) { _mm512_storeu_ps(e + m, zero); _mm512_storeu_ps(o + m, zero); }
             continue;
         }
         const float *src = plane + (size_t)iy * w;
+        _mm512_storeu_ps(e + ld - 16, zero);
+        _mm512_storeu_ps(o + ld - 16, zero);
         e[0] = 0;
-        for (int m = 1; m < ld; ++m) e[m] = 2 * m - 1 < w ? src[2 * m - 1] : 0;
-        for (int m = 0; m < ld; ++m) o[m] = 2 * m < w ? src[2 * m] : 0;
+        for (int m = 0; m < ld - 16; m += 16) {
+            int c0 = 2 * m;  // first source column of this chunk
+            __m512 x0 = _mm512_maskz_loadu_ps(lanes(w - c0), src + c0);
+            __m512 x1 = _mm512_maskz_loadu_ps(lanes(w - c0 - 16), src + c0 + 16);
+            _mm512_storeu_ps(o + m, _mm512_permutex2var_ps(x0, evens, x1));      // o[m+i] = x(2(m+i))
+            _mm512_storeu_ps(e + m + 1, _mm512_permutex2var_ps(x0, odds, x1));   // e[m+i+1] = x(2(m+i)+1)
+        }
     }
     for (int by = 0; by < ty; ++by) {
         for (int b0 = 0; b0 < tx; b0 += 16) {

@@ -34,6 +34,7 @@ public final class InferenceEngine {
     private let padded: TensorStorage                           // (Cin, Hp, Wp) zero-padded planes of one sample
     private let gathers: [PaddedGather?]                        // per step: gather tables for small-plane convs
     private let packedWeights: [PackedMatrix?]                  // per conv step: weight (Cout, Cin*k*k) packed for cgemm
+    private let packedWinograd: [[PackedMatrix]?]               // per Winograd step: 16 x U[k] (Cout, Cin) packed for cgemm
     /// Convs whose output planes have at most this many positions gather im2col from padded planes.
     static let gatherMaximumPositions = 256
     /// Input channels from which Winograd beats the packed direct conv: 32 with the AVX-512
@@ -51,10 +52,12 @@ public final class InferenceEngine {
     ///     (6x6 planes: the 16 GEMMs with N = 9 lose more than Winograd saves; 32 channels
     ///     only with the AVX-512 transforms, see `defaultWinogradMinimumChannels`).
     ///   - packedConvGEMM: convs multiply with weights packed once for cgemm (bias and ReLU
-    ///     fused); false uses OpenBLAS's sgemm, for comparison.
+    ///     fused); false uses OpenBLAS's sgemm. Default: where cgemm has its AVX-512 kernels
+    ///     (its AVX2 one is no match for OpenBLAS's). Winograd's 16 GEMMs use cgemm too when
+    ///     OpenBLAS runs without AVX-512 kernels (e.g. OPENBLAS_CORETYPE=Haswell).
     public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
                 winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = InferenceEngine.defaultWinogradMinimumChannels,
-                packedConvGEMM: Bool = true) throws(InferenceEngineError) {
+                packedConvGEMM: Bool = PackedGEMMPath.best == .avx512) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
         _ = BLASKernels.selected
         do {
@@ -105,6 +108,13 @@ public final class InferenceEngine {
             guard packedConvGEMM, case .conv(let g, let cout, let w, _, _) = step else { return nil }
             return PackedMatrix(w, rows: cout, columns: g.rows,
                                 wide: PackedMatrix.prefersWide(columnsPerSample: g.ho * g.wo, depth: g.rows))
+        }
+        let packWinograd = packedConvGEMM && !BLASKernels.hasAVX512Kernels
+        packedWinograd = steps.map { step in
+            guard packWinograd, case .winograd(let l, let u, _, _) = step else { return nil }
+            return u.withUnsafeBufferPointer { ub in
+                (0..<16).map { PackedMatrix(ub.baseAddress! + $0 * l.cout * l.cin, rows: l.cout, columns: l.cin) }
+            }
         }
         bufferA = TensorStorage(count: largest * maxBatch)
         bufferB = TensorStorage(count: largest * maxBatch)
@@ -198,7 +208,7 @@ public final class InferenceEngine {
                     u.withUnsafeBufferPointer { ub in bias.withUnsafeBufferPointer { bb in
                         Winograd.convolve(l, x: src, y: dst, batch: n, first: first, count: count, u: ub.baseAddress!,
                                           bias: bb.baseAddress!, relu: relu, scratch: col.pointer,
-                                          vectorTransforms: Winograd.vectorTransformsAvailable)
+                                          vectorTransforms: Winograd.vectorTransformsAvailable, packedU: packedWinograd[index])
                     } }
                     first += count
                 }

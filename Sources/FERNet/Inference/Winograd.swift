@@ -54,9 +54,10 @@ enum Winograd {
     /// y (channel-major (Cout, N, H, W)); `scratch` holds layout.scratch(samples: count) floats.
     /// Both transforms run along whole tile rows, so their loops are contiguous and vectorise;
     /// `vectorTransforms` (only where `vectorTransformsAvailable`) runs them with AVX-512 in C.
+    /// `packedU` (16 x U[k] packed) runs the GEMMs with cgemm instead of OpenBLAS.
     static func convolve(_ l: Layout, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch n: Int, first: Int, count: Int,
                          u: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool, scratch: UnsafeMutablePointer<Float>,
-                         vectorTransforms: Bool = false) {
+                         vectorTransforms: Bool = false, packedU: [PackedMatrix]? = nil) {
         let h = l.h, w = l.w, hw = h * w, ty = l.tilesY, tx = l.tilesX, tps = l.tilesPerSample
         let t = tps * count, cin = l.cin, cout = l.cout
         let v = scratch, m = scratch + 16 * cin * t
@@ -119,6 +120,10 @@ enum Winograd {
         }
         // 16 GEMMs: M[k] (Cout, T) = U[k] (Cout, Cin) x V[k] (Cin, T)
         for k in 0..<16 {
+            if let packedU {
+                packedU[k].multiply(v + k * cin * t, ldb: t, n: t, into: m + k * cout * t, ldc: t, bias: nil, relu: false)
+                continue
+            }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(t), Int32(cin),
                         1, u + k * cout * cin, Int32(cin), v + k * cin * t, Int32(t), 0, m + k * cout * t, Int32(t))
         }
