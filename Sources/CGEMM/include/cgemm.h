@@ -1,8 +1,9 @@
 // cgemm: a single-threaded SGEMM for inference whose left operand (the weights)
 // is packed once, ahead of time. C (M, N) = A (M, K) x B (K, N) + bias[m], then
 // an optional ReLU, all row-major; C is overwritten (no beta). Kernels: AVX-512
-// (8 rows x 48 columns), AVX2+FMA (8 x 8) and plain C, picked at run time from
-// the CPU. It does not thread, transpose, or handle column-major data.
+// (8 rows x 48 columns on narrow panels, 32 rows x 12 columns on wide ones),
+// AVX2+FMA (8 x 8) and plain C, picked at run time from the CPU. It does not
+// thread, transpose, or handle column-major data.
 #ifndef CGEMM_H
 #define CGEMM_H
 
