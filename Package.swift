@@ -42,7 +42,9 @@ let package = Package(
         // C shim over libv4l2 (mmap streaming).
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
 
-        .target(name: "FERNet", dependencies: ["CBLAS"]),
+        // Packed-weight SGEMM for inference (AVX-512 / AVX2 / plain C, chosen at run time).
+        .target(name: "CGEMM"),
+        .target(name: "FERNet", dependencies: ["CBLAS", "CGEMM"]),
         .target(name: "FERVision", dependencies: ["COpenCV", "FERNet"]),
         .target(name: "FERTraining", dependencies: [
             "FERNet", "FERVision", "CZlib",

@@ -33,8 +33,13 @@ public final class InferenceEngine {
     private let col: TensorStorage                              // im2col scratch of one sample group
     private let padded: TensorStorage                           // (Cin, Hp, Wp) zero-padded planes of one sample
     private let gathers: [PaddedGather?]                        // per step: gather tables for small-plane convs
+    private let packedWeights: [PackedMatrix?]                  // per conv step: weight (Cout, Cin*k*k) packed for cgemm
+    private let packedWinograd: [[PackedMatrix]?]               // per Winograd step: 16 x U[k] (Cout, Cin) packed for cgemm
     /// Convs whose output planes have at most this many positions gather im2col from padded planes.
     static let gatherMaximumPositions = 256
+    /// Input channels from which Winograd beats the packed direct conv: 32 with the AVX-512
+    /// transforms (fer-vgg batch 1 here: 32->32 @48x48 0.29 -> 0.23 ms), else 64.
+    public static let defaultWinogradMinimumChannels = Winograd.vectorTransformsAvailable ? 32 : 64
     private let groupBytes: Int
 
     /// - Parameters:
@@ -44,9 +49,15 @@ public final class InferenceEngine {
     ///   - winogradMinimumSize, winogradMinimumChannels: 3x3 stride-1 pad-1 convs on inputs at
     ///     least this high and wide, with at least this many input channels, use Winograd
     ///     F(2x2, 3x3); `Int.max` turns it off. The defaults are where it measured faster here
-    ///     (OpenBLAS GEMMs with small K or N lose more than Winograd saves).
+    ///     (6x6 planes: the 16 GEMMs with N = 9 lose more than Winograd saves; 32 channels
+    ///     only with the AVX-512 transforms, see `defaultWinogradMinimumChannels`).
+    ///   - packedConvGEMM: convs multiply with weights packed once for cgemm (bias and ReLU
+    ///     fused); false uses OpenBLAS's sgemm. Default: where cgemm has its AVX-512 kernels
+    ///     (its AVX2 one is no match for OpenBLAS's). Winograd's 16 GEMMs use cgemm too when
+    ///     OpenBLAS runs without AVX-512 kernels (e.g. OPENBLAS_CORETYPE=Haswell).
     public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
-                winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = 64) throws(InferenceEngineError) {
+                winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = InferenceEngine.defaultWinogradMinimumChannels,
+                packedConvGEMM: Bool = PackedGEMMPath.best == .avx512) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
         _ = BLASKernels.selected
         do {
@@ -93,6 +104,18 @@ public final class InferenceEngine {
             return gather
         }
         padded = TensorStorage(count: paddedSize)
+        packedWeights = steps.map { step in
+            guard packedConvGEMM, case .conv(let g, let cout, let w, _, _) = step else { return nil }
+            return PackedMatrix(w, rows: cout, columns: g.rows,
+                                wide: PackedMatrix.prefersWide(columnsPerSample: g.ho * g.wo, depth: g.rows))
+        }
+        let packWinograd = packedConvGEMM && !BLASKernels.hasAVX512Kernels
+        packedWinograd = steps.map { step in
+            guard packWinograd, case .winograd(let l, let u, _, _) = step else { return nil }
+            return u.withUnsafeBufferPointer { ub in
+                (0..<16).map { PackedMatrix(ub.baseAddress! + $0 * l.cout * l.cin, rows: l.cout, columns: l.cin) }
+            }
+        }
         bufferA = TensorStorage(count: largest * maxBatch)
         bufferB = TensorStorage(count: largest * maxBatch)
         col = TensorStorage(count: colSize)
@@ -172,9 +195,9 @@ public final class InferenceEngine {
         for (index, step) in steps.enumerated() {
             switch step {
             case .conv(let g, let cout, let w, let bias, let relu):
-                let gather = gathers[index]
+                let gather = gathers[index], packed = packedWeights[index]
                 w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
-                    conv(src, dst, n: n, g, cout: cout, wb.baseAddress!, bb.baseAddress!, relu: relu, gather: gather)
+                    conv(src, dst, n: n, g, cout: cout, wb.baseAddress!, bb.baseAddress!, relu: relu, gather: gather, packed: packed)
                 } }
                 shape = Shape(c: cout, h: g.ho, w: g.wo, flat: false)
             case .winograd(let l, let u, let bias, let relu):
@@ -184,7 +207,8 @@ public final class InferenceEngine {
                     let count = min(group, n - first)
                     u.withUnsafeBufferPointer { ub in bias.withUnsafeBufferPointer { bb in
                         Winograd.convolve(l, x: src, y: dst, batch: n, first: first, count: count, u: ub.baseAddress!,
-                                          bias: bb.baseAddress!, relu: relu, scratch: col.pointer)
+                                          bias: bb.baseAddress!, relu: relu, scratch: col.pointer,
+                                          vectorTransforms: Winograd.vectorTransformsAvailable, packedU: packedWinograd[index])
                     } }
                     first += count
                 }
@@ -238,11 +262,15 @@ public final class InferenceEngine {
     }
 
     private func conv(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int, _ g: ConvGeometry, cout: Int,
-                      _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, relu: Bool, gather: PaddedGather?) {
+                      _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, relu: Bool, gather: PaddedGather?, packed: PackedMatrix?) {
         let hw = g.ho * g.wo, ldy = n * hw, inHW = g.h * g.w, rows = g.rows
         let planeBase = UnsafeMutablePointer(mutating: x)
         if g.kernel == 1 && g.stride == 1 && g.padding == 0 {
             // (Cout, N*HW) = W (Cout, Cin) x X (Cin, N*HW)
+            if let packed {
+                packed.multiply(x, ldb: ldy, n: ldy, into: y, ldc: ldy, bias: b, relu: relu)
+                return
+            }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(ldy), Int32(g.cin),
                         1, w, Int32(g.cin), x, Int32(ldy), 0, y, Int32(ldy))
             for co in 0..<cout { Kernels.scaleShift(y + co * ldy, y + co * ldy, ldy, scale: 1, shift: b[co], relu: relu) }
@@ -265,7 +293,12 @@ public final class InferenceEngine {
                     im2colRows(g, rows: 0..<rows, plane: { UnsafePointer(planeBase + ($0 * n + i) * inHW) }, col: colp + j * hw, ldcol: width)
                 }
             }
-            let out = y + n0 * hw
+            let out = y + n0 * hw  // (Cout, width) with row stride ldy
+            if let packed {
+                packed.multiply(colp, ldb: width, n: width, into: out, ldc: ldy, bias: b, relu: relu)
+                n0 += gs
+                continue
+            }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(width), Int32(rows),
                         1, w, Int32(rows), colp, Int32(width), 0, out, Int32(ldy))
             for co in 0..<cout { Kernels.scaleShift(out + co * ldy, out + co * ldy, width, scale: 1, shift: b[co], relu: relu) }

@@ -8,8 +8,12 @@
 // A^T = [1 1 1 0; 0 1 -1 -1]. Tiles cover odd sizes too (outputs past the edge are dropped).
 
 import CBLAS
+import CGEMM
 
 enum Winograd {
+    /// Whether this CPU runs the AVX-512 transforms (cwinograd).
+    static let vectorTransformsAvailable = cwino_available() != 0
+
     /// (16, Cout, Cin) transformed weights from (Cout, Cin, 3, 3).
     static func transformWeights(_ w: [Float], cout: Int, cin: Int) -> [Float] {
         var u = [Float](repeating: 0, count: 16 * cout * cin)
@@ -43,14 +47,17 @@ enum Winograd {
         var tilesPerSample: Int { tilesY * tilesX }
         /// Floats of scratch for `samples` samples: V (16, Cin, T), M (16, Cout, T) and row buffers.
         func scratch(samples: Int) -> Int { 16 * (cin + cout) * tilesPerSample * samples + rowScratch }
-        var rowScratch: Int { 16 * (tilesX + 2) }
+        var rowScratch: Int { max(16 * (tilesX + 2), cwino_input_scratch(Int32(h), Int32(w))) }
     }
 
     /// Convolves samples first..<first+count of x (channel-major (Cin, N, H, W)) into
     /// y (channel-major (Cout, N, H, W)); `scratch` holds layout.scratch(samples: count) floats.
-    /// Both transforms run along whole tile rows, so their loops are contiguous and vectorise.
+    /// Both transforms run along whole tile rows, so their loops are contiguous and vectorise;
+    /// `vectorTransforms` (only where `vectorTransformsAvailable`) runs them with AVX-512 in C.
+    /// `packedU` (16 x U[k] packed) runs the GEMMs with cgemm instead of OpenBLAS.
     static func convolve(_ l: Layout, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch n: Int, first: Int, count: Int,
-                         u: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool, scratch: UnsafeMutablePointer<Float>) {
+                         u: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool, scratch: UnsafeMutablePointer<Float>,
+                         vectorTransforms: Bool = false, packedU: [PackedMatrix]? = nil) {
         let h = l.h, w = l.w, hw = h * w, ty = l.tilesY, tx = l.tilesX, tps = l.tilesPerSample
         let t = tps * count, cin = l.cin, cout = l.cout
         let v = scratch, m = scratch + 16 * cin * t
@@ -60,7 +67,14 @@ enum Winograd {
         let re = rows + 8 * ld, ro = rows + 12 * ld  // after the row (B^T) combination
         let vStride = cin * t
         // Input transform: V[k][c][tile]
-        for c in 0..<cin {
+        if vectorTransforms {
+            for c in 0..<cin {
+                for j in 0..<count {
+                    cwino_input_transform(Int32(h), Int32(w), x + (c * n + first + j) * hw, v + c * t + j * tps, vStride, rows)
+                }
+            }
+        }
+        for c in 0..<cin where !vectorTransforms {
             for j in 0..<count {
                 let plane = x + (c * n + first + j) * hw
                 for by in 0..<ty {
@@ -106,11 +120,23 @@ enum Winograd {
         }
         // 16 GEMMs: M[k] (Cout, T) = U[k] (Cout, Cin) x V[k] (Cin, T)
         for k in 0..<16 {
+            if let packedU {
+                packedU[k].multiply(v + k * cin * t, ldb: t, n: t, into: m + k * cout * t, ldc: t, bias: nil, relu: false)
+                continue
+            }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(t), Int32(cin),
                         1, u + k * cout * cin, Int32(cin), v + k * cin * t, Int32(t), 0, m + k * cout * t, Int32(t))
         }
         // Output transform: Y = A^T M A, plus bias and ReLU, along tile rows.
         let mStride = cout * t
+        if vectorTransforms {
+            for co in 0..<cout {
+                for j in 0..<count {
+                    cwino_output_transform(Int32(h), Int32(w), m + co * t + j * tps, mStride, y + (co * n + first + j) * hw, bias[co], relu ? 1 : 0)
+                }
+            }
+            return
+        }
         let top0 = rows, top1 = rows + ld, bot0 = rows + 2 * ld, bot1 = rows + 3 * ld  // (tx) outputs each
         for co in 0..<cout {
             let b = bias[co]
