@@ -39,7 +39,7 @@ struct InferenceBench: ParsableCommand {
         }
         let engine = winogradMin > 0 || winogradChannels > 0
             ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
-                                  winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : 64)
+                                  winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : InferenceEngine.defaultWinogradMinimumChannels)
             : groupKB > 0 ? try InferenceEngine(network: net, maxBatch: 32, groupBytes: groupKB * 1024)
             : try InferenceEngine(network: net, maxBatch: 32)
         let faceSize = engine.inputShape.reduce(1, *)
