@@ -48,7 +48,9 @@ import Testing
     func loopbackClipGivesFaces(pixfmt: String) throws {
         let clip = try TestPaths.requireMedia("short_hamilton_clip.mp4")
         // Emulated: the feeding writer can stall for a while, so allow 5 s between frames.
-        let cmd = "$FERCAM \"$V4L2VM_LOOP_DEV\" --frames 45 --detect-interval 2 --frame-timeout 5000 --model \(TestModel.path)"
+        // 150 frames = one whole 10 s loop of the clip at 15 fps, so the stretch with a
+        // face plays even when the emulated CPU drops half the frames.
+        let cmd = "$FERCAM \"$V4L2VM_LOOP_DEV\" --frames 150 --detect-interval 2 --frame-timeout 5000 --model \(TestModel.path)"
         let r = try vm(["--loopback", clip, "--loop-pixfmt", pixfmt, "--loop-fps", "15"], cmd)
         #expect(r.status == 0, "exit \(r.status)\n\(r.stderr)")
         let want = pixfmt == "mjpeg" ? "MJPG (converted by libv4l2)" : "YUYV"
