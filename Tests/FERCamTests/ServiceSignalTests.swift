@@ -46,6 +46,14 @@ final class Daemon {
         return process.terminationStatus
     }
 
+    /// Sends SIGTERM and waits up to 10 s: the exit status (nil if it had to be killed) and the seconds it took.
+    func terminate() -> (status: Int32?, seconds: Double) {
+        let t0 = Date()
+        signal(SIGTERM)
+        let status = waitForExit(within: 10)
+        return (status, Date().timeIntervalSince(t0))
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
@@ -91,10 +99,7 @@ func lineCount(_ path: String) -> Int {
         let log = dir + "/events.jsonl"
         let d = try Daemon(["--source", "test", "--size", "320x240", "--update-interval", "0.01", "--log", log])
         #expect(Daemon.waitUntil(60) { lineCount(log) >= 20 }, "no events within 60 s: \(d.stderr)")
-        let t0 = Date()
-        d.signal(SIGTERM)
-        let status = d.waitForExit(within: 10)
-        let took = Date().timeIntervalSince(t0)
+        let (status, took) = d.terminate()
         #expect(status == 0, "exit status \(String(describing: status)): \(d.stderr)")
         #expect(took < 2.5, "SIGTERM took \(took) s")
         let objects = jsonObjects(log)
