@@ -1,4 +1,5 @@
-// `fer-bench inference`: latency and throughput of the InferenceEngine.
+// `fer-bench inference`: latency and throughput of the InferenceEngine
+// (of all members together for an ensemble model file).
 // Median and p99 per-face latency at batch 1 on one thread, faces/s at batch 8
 // and 32, achieved GFLOP/s, and the peak of cblas_sgemm measured in the same
 // run for comparison. Weights: --model (a model file) or --arch with random
@@ -29,19 +30,20 @@ struct InferenceBench: ParsableCommand {
 
     func run() throws {
         Threads.setBLAS(threads)
-        let net: Network
+        let nets: [Network]   // one, or an ensemble file's members (all of them are timed)
         if let model {
-            let loaded = try ModelFile.load(from: URL(fileURLWithPath: model))
-            net = try Network(spec: loaded.spec, seed: 1)
-            try net.load(loaded.tensors)
+            nets = try ModelFile.load(from: URL(fileURLWithPath: model)).networks()
         } else {
-            net = try Network(architecture: arch, seed: 1)
+            nets = [try Network(architecture: arch, seed: 1)]
         }
-        let engine = winogradMin > 0 || winogradChannels > 0
-            ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
-                                  winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : InferenceEngine.defaultWinogradMinimumChannels)
-            : groupKB > 0 ? try InferenceEngine(network: net, maxBatch: 32, groupBytes: groupKB * 1024)
-            : try InferenceEngine(network: net, maxBatch: 32)
+        let net = nets[0]
+        let engine = try EnsembleEngine(engines: nets.map { net in
+            winogradMin > 0 || winogradChannels > 0
+                ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
+                                      winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : InferenceEngine.defaultWinogradMinimumChannels)
+                : groupKB > 0 ? try InferenceEngine(network: net, maxBatch: 32, groupBytes: groupKB * 1024)
+                : try InferenceEngine(network: net, maxBatch: 32)
+        })
         let faceSize = engine.inputShape.reduce(1, *)
         let rng = SeededRandom(seed: 2)
         let input = (0..<(faceSize * 32)).map { _ in rng.normal() }
@@ -72,11 +74,11 @@ struct InferenceBench: ParsableCommand {
         var stepReport: [[String: Any]] = []
         if steps {
             let reps = max(50, iterations / 2)
-            let timings = input.withUnsafeBufferPointer { engine.stepTimings(input: $0.baseAddress!, count: 1, repeats: reps) }
+            let timings = input.withUnsafeBufferPointer { engine.members[0].stepTimings(input: $0.baseAddress!, count: 1, repeats: reps) }
             stepReport = timings.map { ["step": $0.step, "ms": $0.seconds / Double(reps) * 1000] }
         }
         let result: [String: Any] = [
-            "benchmark": "inference", "arch": net.spec.name, "model": model ?? "random weights", "threads": threads, "blas_core": Threads.blasCoreName,
+            "benchmark": "inference", "arch": net.spec.name, "members": nets.count, "model": model ?? "random weights", "threads": threads, "blas_core": Threads.blasCoreName,
             "latency_ms_median": median * 1000, "cpu_ms_per_face_batch1": cpuPerFace * 1000, "latency_ms_p99": p99 * 1000,
             "faces_per_s_batch1": 1 / median, "faces_per_s_batch8": throughput[8]!, "faces_per_s_batch32": throughput[32]!,
             "gflop_per_face": flops / 1e9, "gflops_batch1": flops / median / 1e9,
@@ -90,6 +92,7 @@ struct InferenceBench: ParsableCommand {
             print("OpenBLAS kernels: \(Threads.blasCoreName), \(threads) thread(s)")
             for s in stepReport { print(String(format: "  %-40@ %.3f ms", s["step"] as! String, s["ms"] as! Double)) }
             print(String(format: "CPU time per face at batch 1: %.3f ms", cpuPerFace * 1000))
+            if nets.count > 1 { print("ensemble of \(nets.count) \(net.spec.name) networks (steps: member 0)") }
             print(String(format: "%@ batch 1: median %.3f ms, p99 %.3f ms per face (%.1f GFLOP/s); batch 8: %.0f faces/s; batch 32: %.0f faces/s; sgemm peak %.1f GFLOP/s",
                          net.spec.name, median * 1000, p99 * 1000, flops / median / 1e9, throughput[8]!, throughput[32]!, peak))
         }

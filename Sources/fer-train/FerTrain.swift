@@ -5,7 +5,7 @@ import ArgumentParser
 struct FerTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fer-train",
-        abstract: "Train, evaluate and export the fer-cam emotion CNN (FER2013, 7 emotions).",
+        abstract: "Train, evaluate, combine and export the fer-cam emotion CNN (FER2013, 7 emotions).",
         discussion: """
         Typical session (each command's --help has more examples):
           # train the default recipe; writes runs/fer-vgg/
@@ -15,11 +15,14 @@ struct FerTrain: ParsableCommand {
           # accuracy, per-class metrics, confusion matrix and plots
           fer-train eval --model runs/fer-vgg/best.safetensors \\
             --data ../shared/data/fer2013/fer2013.csv.gz --report runs/fer-vgg/report
+          # one model file from several runs (mean of their probabilities)
+          fer-train ensemble --member runs/fer-vgg/best.safetensors \\
+            --member runs/fer-vgg-half/best.safetensors --out runs/ensemble.safetensors
           # ONNX for other runtimes
           fer-train export --model runs/fer-vgg/best.safetensors --onnx emotion.onnx
 
         Exit codes: 64 usage, 65 malformed data, 66 input missing,
         70 internal error, 73 cannot write, 78 bad model file.
         """,
-        subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self])
+        subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, EnsembleCommand.self])
 }

@@ -51,6 +51,43 @@ import FERVision
         #expect(back.confusion == expected && back.accuracy == r.accuracy)
     }
 
+    /// A by-hand member: logit `weight.1` · mean(x) for class `weight.0`, bias `bias.1` for class `bias.0`.
+    static func byHand(weight: (Int, Float), bias: (Int, Float)) throws -> LoadedModel {
+        var w = [Float](repeating: 0, count: 7), b = [Float](repeating: 0, count: 7)
+        w[weight.0] = weight.1
+        b[bias.0] = bias.1
+        return LoadedModel(spec: spec, tensors: [NamedTensor(name: "fc.weight", shape: [7, 1], values: w),
+                                                 NamedTensor(name: "fc.bias", shape: [7], values: b)],
+                           normalization: InputNormalization(), labels: Emotion.names, provenance: [:])
+    }
+
+    @Test func ensembleIsJudgedOnTheMeanOfItsMembersProbabilities() throws {
+        let dir = TestData.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A: bright (x = 1) → happy 2, always neutral +1. B: bright → sad 3, always angry +2.
+        let a = try Self.byHand(weight: (3, 2), bias: (6, 1)), b = try Self.byHand(weight: (4, 3), bias: (0, 2))
+        let path = dir.appendingPathComponent("ensemble.safetensors")
+        try ModelFile.save(try ModelEnsemble.combine([a, b], paths: ["a", "b"]), to: path)
+        // By hand: bright faces, A = softmax(0,0,0,2,0,0,1), B = softmax(2,0,0,0,3,0,0); the mean puts
+        // sad (0.342) above happy (0.260). Dark faces: A = softmax(0,...,0,1), B = softmax(2,0,...,0);
+        // the mean puts angry (0.333) above neutral (0.193). So the five faces of writeCSV are
+        // predicted sad, angry, sad, angry, sad: right on the 3rd and 4th.
+        func softmax(_ z: [Double]) -> [Double] { let e = z.map { exp($0) }; let s = e.reduce(0, +); return e.map { $0 / s } }
+        let bright = zip(softmax([0, 0, 0, 2, 0, 0, 1]), softmax([2, 0, 0, 0, 3, 0, 0])).map { ($0 + $1) / 2 }
+        let dark = zip(softmax([0, 0, 0, 0, 0, 0, 1]), softmax([2, 0, 0, 0, 0, 0, 0])).map { ($0 + $1) / 2 }
+        #expect(bright.indices.max { bright[$0] < bright[$1] } == 4 && dark.indices.max { dark[$0] < dark[$1] } == 0)
+
+        let r = try ModelEvaluation.run(model: path.path, data: try Self.writeCSV(dir), split: "PublicTest", batchSize: 2)
+        #expect(r.images == 5)
+        #expect(abs(r.accuracy - 0.4) < 1e-12)
+        var expected = Array(repeating: Array(repeating: 0, count: 7), count: 7)
+        expected[3][4] = 2; expected[6][0] = 1; expected[4][4] = 1; expected[0][0] = 1
+        #expect(r.confusion == expected)
+        // The loss is computed from the mean probabilities too.
+        let loss = -(2 * log(bright[3]) + log(dark[6]) + log(bright[4]) + log(dark[0])) / 5
+        #expect(abs(r.loss - loss) < 1e-5, "loss \(r.loss), by hand \(loss)")
+    }
+
     @Test func reportFolderHoldsJSONTextAndPlots() throws {
         let dir = TestData.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -89,8 +126,8 @@ import FERVision
         let data = TrainerTests.syntheticData(150, seed: 4)
         let net = try Network(spec: TestData.tinySpec, seed: 3)
         let pre = FacePreprocessor(normalization: InputNormalization(scale: 1 / 255, mean: 0.5, std: 0.25))
-        let one = try Evaluator.probabilities(net: net, data: data, preprocessor: pre, batchSize: 32, threads: 1)
-        let three = try Evaluator.probabilities(net: net, data: data, preprocessor: pre, batchSize: 32, threads: 3)
+        let one = try Evaluator.probabilities(nets: [net], data: data, preprocessor: pre, batchSize: 32, threads: 1)
+        let three = try Evaluator.probabilities(nets: [net], data: data, preprocessor: pre, batchSize: 32, threads: 3)
         #expect(one.map(\.bitPattern) == three.map(\.bitPattern), "probabilities differ between 1 and 3 threads")
         // Same numbers as the training network in inference mode (within float tolerance).
         let x = BatchMaker(data: data, preprocessor: pre, augmentation: .none, seed: 0).batch(Array(0 ..< 150), epoch: 0, augment: false).inputs
@@ -104,7 +141,7 @@ import FERVision
         print("InferenceEngine vs Network probabilities: max difference \(maxDiff)")
         #expect(maxDiff < 1e-4)
         // TTA rows are still distributions.
-        let tta = try Evaluator.probabilities(net: net, data: data, preprocessor: pre, tta: true, threads: 2)
+        let tta = try Evaluator.probabilities(nets: [net], data: data, preprocessor: pre, tta: true, threads: 2)
         for i in 0 ..< 150 { #expect(abs(tta[i * 7 ..< (i + 1) * 7].reduce(0, +) - 1) < 1e-4) }
     }
 }

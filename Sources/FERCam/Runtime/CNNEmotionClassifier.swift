@@ -1,14 +1,15 @@
-// EmotionClassifier over the Swift CNN engine: builds the network from the
-// model file's spec, loads its weights, and runs it through FERNet's
-// InferenceEngine (batch norm folded, buffers allocated once) to turn a batch
-// of preprocessed faces into probabilities. Not thread-safe: one inference thread.
+// EmotionClassifier over the Swift CNN engine: builds the network (or an
+// ensemble file's networks) from the model file's spec, loads the weights, and
+// runs them through FERNet's EnsembleEngine (batch norm folded, buffers
+// allocated once; an ensemble's probabilities are its members' mean) to turn a
+// batch of preprocessed faces into probabilities. Not thread-safe: one inference thread.
 import FERNet
 
 public final class CNNEmotionClassifier: EmotionClassifier {
     public let inputSide: Int
     public let normalization: InputNormalization
     public let labels: [String]
-    private let engine: InferenceEngine
+    private let engine: EnsembleEngine
     private var output: [Float]   // (maxBatch, 7)
 
     public init(model: LoadedModel, path: String, threads: Int) throws(CamError) {
@@ -22,19 +23,18 @@ public final class CNNEmotionClassifier: EmotionClassifier {
         normalization = model.normalization
         labels = model.labels
         Threads.setBLAS(max(1, threads))
-        let network: Network
+        let networks: [Network]
         do {
-            network = try Network(spec: model.spec, seed: 0)
-            try network.load(model.tensors)
+            networks = try model.networks()
         } catch let e as ModelSpecError {
             throw .configuration("model file \(path): \(e)")
         } catch {
             throw .configuration("model file \(path): \(error)")
         }
-        guard network.classCount == Emotion.count else {
-            throw .configuration("model file \(path): network has \(network.classCount) outputs, expected \(Emotion.count)")
+        guard networks[0].classCount == Emotion.count else {
+            throw .configuration("model file \(path): network has \(networks[0].classCount) outputs, expected \(Emotion.count)")
         }
-        do { engine = try InferenceEngine(warmedUp: network, maxBatch: 16) } catch {
+        do { engine = try EnsembleEngine(warmedUp: networks, maxBatch: 16) } catch {
             throw .configuration("model file \(path): \(error)")
         }
         output = [Float](repeating: 0, count: engine.maxBatch * Emotion.count)

@@ -1,26 +1,53 @@
 // The fer-cam model file: a safetensors file whose tensors are the network's
 // weights and whose __metadata__ says everything else (format, version,
 // architecture as JSON, labels, input normalization, training provenance).
+// An ensemble file holds several networks instead (ModelFileMembers.swift).
 // Saving is atomic; loading checks the file against its own architecture so a
 // network can be built from it without further checks. It does no math.
 
 import Foundation
 
+/// One network of a model file: its architecture and its weights in the spec's
+/// parameter order (`ModelSpec.parameterShapes()`).
+public struct ModelMember: Equatable, Sendable {
+    public var spec: ModelSpec
+    public var tensors: [NamedTensor]
+
+    public init(spec: ModelSpec, tensors: [NamedTensor]) {
+        self.spec = spec
+        self.tensors = tensors
+    }
+}
+
 /// Everything a model file holds.
 public struct LoadedModel: Equatable, Sendable {
-    public var spec: ModelSpec
-    /// In the spec's parameter order (`ModelSpec.parameterShapes()`).
-    public var tensors: [NamedTensor]
+    /// One network for a plain model; two or more for an ensemble, whose output
+    /// is the mean of its members' probabilities. All take the same input and
+    /// give the same number of classes.
+    public var members: [ModelMember]
+    /// A plain model's architecture (an ensemble's first member's: code that
+    /// runs models goes through `members` or `networks()`).
+    public var spec: ModelSpec { members[0].spec }
+    /// A plain model's weights (an ensemble's first member's).
+    public var tensors: [NamedTensor] { members[0].tensors }
+    public var isEnsemble: Bool { members.count > 1 }
     public var normalization: InputNormalization
     /// The FER2013 emotion names in order (equal to `Emotion.names`).
     public var labels: [String]
     /// Where the weights came from: data, recipe, command, accuracy, date, ...
     public var provenance: [String: String]
 
+    /// A plain model: one network.
     public init(spec: ModelSpec, tensors: [NamedTensor], normalization: InputNormalization,
                 labels: [String], provenance: [String: String]) {
-        self.spec = spec
-        self.tensors = tensors
+        self.init(members: [ModelMember(spec: spec, tensors: tensors)], normalization: normalization, labels: labels, provenance: provenance)
+    }
+
+    /// A plain model (one member) or an ensemble; `members` must not be empty.
+    public init(members: [ModelMember], normalization: InputNormalization,
+                labels: [String], provenance: [String: String]) {
+        precondition(!members.isEmpty, "a model has at least one network")
+        self.members = members
         self.normalization = normalization
         self.labels = labels
         self.provenance = provenance
@@ -38,7 +65,8 @@ public enum ModelFile {
     /// `__metadata__` keys.
     public enum Key {
         public static let format = "format", formatVersion = "format_version", spec = "spec",
-                          labels = "labels", normalization = "normalization", provenance = "provenance"
+                          labels = "labels", normalization = "normalization", provenance = "provenance",
+                          members = "members"
     }
 
     // MARK: Saving
@@ -48,28 +76,37 @@ public enum ModelFile {
     public static func save(spec: ModelSpec, tensors: [NamedTensor], normalization: InputNormalization,
                             labels: [String] = Emotion.names, provenance: [String: String],
                             to url: URL) throws(ModelFileError) {
-        let bytes = try encode(spec: spec, tensors: tensors, normalization: normalization,
-                               labels: labels, provenance: provenance, path: url.relativePath)
-        try FileBytes.writeAtomically(bytes, to: url)
+        try save(LoadedModel(spec: spec, tensors: tensors, normalization: normalization, labels: labels, provenance: provenance), to: url)
+    }
+
+    /// Saves `model` (plain or ensemble) atomically.
+    public static func save(_ model: LoadedModel, to url: URL) throws(ModelFileError) {
+        try FileBytes.writeAtomically(try encode(model, path: url.relativePath), to: url)
     }
 
     /// The file's bytes (what `save` writes). Refuses to encode a model that `decode` would reject.
     public static func encode(spec: ModelSpec, tensors: [NamedTensor], normalization: InputNormalization,
                               labels: [String] = Emotion.names, provenance: [String: String],
                               path: String = "<memory>") throws(ModelFileError) -> [UInt8] {
+        try encode(LoadedModel(spec: spec, tensors: tensors, normalization: normalization, labels: labels, provenance: provenance), path: path)
+    }
+
+    /// The bytes of a plain model ("spec" in the metadata, tensors under their
+    /// own names) or an ensemble (see ModelFileMembers.swift).
+    public static func encode(_ model: LoadedModel, path: String = "<memory>") throws(ModelFileError) -> [UInt8] {
         func fail(_ p: ModelFileError.Problem) -> ModelFileError { ModelFileError(path: path, problem: p) }
-        try checkLabels(labels, fail: fail)
-        try checkNormalization(normalization, fail: fail)
-        let ordered = try checkTensors(tensors, against: spec, path: path)
-        let metadata: [String: String] = [
+        try checkLabels(model.labels, fail: fail)
+        try checkNormalization(model.normalization, fail: fail)
+        let (architecture, tensors) = try encodeMembers(model.members, path: path)
+        var metadata: [String: String] = [
             Key.format: format,
             Key.formatVersion: formatVersion,
-            Key.spec: spec.jsonText,
-            Key.labels: JSONValue.array(labels.map { .string($0) }).text,
-            Key.normalization: normalization.json.text,
-            Key.provenance: JSONValue.object(provenance.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).text,
+            Key.labels: JSONValue.array(model.labels.map { .string($0) }).text,
+            Key.normalization: model.normalization.json.text,
+            Key.provenance: JSONValue.object(model.provenance.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).text,
         ]
-        return try SafeTensors(tensors: ordered, metadata: metadata).encoded(path: path)
+        metadata[model.isEnsemble ? Key.members : Key.spec] = architecture
+        return try SafeTensors(tensors: tensors, metadata: metadata).encoded(path: path)
     }
 
     // MARK: Loading
@@ -96,10 +133,6 @@ public enum ModelFile {
             }
         }
 
-        let specValue = try json(Key.spec)
-        let spec: ModelSpec
-        do { spec = try ModelSpec(json: specValue) } catch { throw fail(.badSpec(error.description)) }
-
         let labelsValue = try json(Key.labels)
         guard let items = labelsValue.arrayValue, case let labels = items.compactMap(\.stringValue), labels.count == items.count else {
             throw fail(.badLabels(found: labelsValue.text.count <= 200 ? labelsValue.text : labelsValue.shortText))
@@ -119,8 +152,19 @@ public enum ModelFile {
             provenance[k] = s
         }
 
-        let tensors = try checkTensors(file.tensors, against: spec, path: path)
-        return LoadedModel(spec: spec, tensors: tensors, normalization: normalization, labels: labels, provenance: provenance)
+        let members: [ModelMember]
+        switch (meta[Key.spec], meta[Key.members]) {
+        case (.some, .some):
+            throw fail(.badMembers(reason: "the file has both \"spec\" (one network) and \"members\" (an ensemble); keep one"))
+        case (_, .some):
+            members = try decodeMembers(try json(Key.members), tensors: file.tensors, path: path)
+        default:
+            let specValue = try json(Key.spec)
+            let spec: ModelSpec
+            do { spec = try ModelSpec(json: specValue) } catch { throw fail(.badSpec(error.description)) }
+            members = [ModelMember(spec: spec, tensors: try checkTensors(file.tensors, against: spec, path: path))]
+        }
+        return LoadedModel(members: members, normalization: normalization, labels: labels, provenance: provenance)
     }
 
     // MARK: Checks

@@ -45,6 +45,7 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible, Sendabl
         case badLabels(found: String)
         case badNormalization(reason: String)
         case badProvenance(reason: String)
+        case badMembers(reason: String)
         case missingTensor(name: String, expected: [Int])
         case extraTensor(name: String)
         case shapeMismatch(name: String, found: [Int], expected: [Int])
@@ -55,6 +56,19 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible, Sendabl
 }
 
 extension ModelFileError.Problem {
+    /// The same problem with tensor names as an ensemble file spells them ("member1.conv1.weight").
+    func inMember(_ index: Int) -> Self {
+        let p = ModelFile.memberPrefix(index)
+        switch self {
+        case .missingTensor(let n, let e): return .missingTensor(name: p + n, expected: e)
+        case .extraTensor(let n): return .extraTensor(name: p + n)
+        case .shapeMismatch(let n, let f, let e): return .shapeMismatch(name: p + n, found: f, expected: e)
+        case .nonFinite(let n, let i, let v): return .nonFinite(name: p + n, index: i, value: v)
+        case .duplicateTensor(let n): return .duplicateTensor(p + n)
+        default: return self
+        }
+    }
+
     static func shapeText(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ",") + "]" }
 
     /// The problem in words, with a hint on how to fix it where there is one.
@@ -105,6 +119,7 @@ extension ModelFileError.Problem {
             return "labels are \(found), expected the 7 FER2013 emotions in order \(Emotion.names.joined(separator: ","))"
         case .badNormalization(let r): return "bad normalization: \(r)"
         case .badProvenance(let r): return "bad provenance: \(r)"
+        case .badMembers(let r): return "bad \"members\" in __metadata__: \(r)"
         case .missingTensor(let n, let e):
             return "tensor \(n) \(sh(e)) is missing; the architecture needs it (was it trained with another --arch?)"
         case .extraTensor(let n):

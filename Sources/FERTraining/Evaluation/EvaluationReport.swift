@@ -6,6 +6,8 @@ import Foundation
 
 public struct EvaluationReport: Codable, Sendable {
     public var model: String
+    /// The model's networks: "fer-vgg", or an ensemble's "fer-vgg + fer-vgg-half".
+    public var architecture: String
     public var data: String
     public var split: String
     public var images: Int
@@ -20,8 +22,8 @@ public struct EvaluationReport: Codable, Sendable {
     public var labels: [String]
     public var seconds: Double
 
-    public init(model: String, data: String, split: String, evaluation e: Evaluation, tta: Bool, seconds: Double) {
-        self.model = model; self.data = data; self.split = split
+    public init(model: String, architecture: String, data: String, split: String, evaluation e: Evaluation, tta: Bool, seconds: Double) {
+        self.model = model; self.architecture = architecture; self.data = data; self.split = split
         images = e.confusion.total
         self.tta = tta
         accuracy = e.accuracy
@@ -45,7 +47,7 @@ public struct EvaluationReport: Codable, Sendable {
 
     public var text: String {
         var lines: [String] = []
-        lines.append("model \(model)")
+        lines.append("model \(model) (\(architecture))")
         lines.append("data  \(data) [\(split)], \(images) faces\(tta ? ", test-time augmentation (\(Evaluator.ttaViews.count) views)" : "")")
         lines.append("accuracy \(accuracyText)   macro F1 \(String(format: "%.3f", macroF1))   loss \(String(format: "%.4f", loss))")
         lines.append("")

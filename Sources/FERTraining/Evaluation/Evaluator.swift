@@ -1,7 +1,8 @@
-// Runs a network over a whole dataset in batches (inference mode) and returns
-// class probabilities, optionally averaged over test-time augmentation views
-// (flips and shifted/zoomed crops); then the metrics. Inference runs on the
-// engine's InferenceEngine. Faces go through the same
+// Runs a network (or an ensemble's networks, whose probabilities are averaged)
+// over a whole dataset in batches (inference mode) and returns class
+// probabilities, optionally averaged over test-time augmentation views (flips
+// and shifted/zoomed crops); then the metrics. Inference runs on the engine's
+// EnsembleEngine. Faces go through the same
 // FacePreprocessor as in training. It does not train or write files.
 import FERNet
 import FERVision
@@ -32,18 +33,19 @@ public enum Evaluator {
         return views
     }()
 
-    /// Probabilities for every face of `data`, (N, classes), through the engine's
-    /// InferenceEngine (batch norm folded, no allocation per batch). Batches of
+    /// Probabilities for every face of `data`, (N, classes): the mean over `nets`
+    /// (one network, or an ensemble's members) through the engine's
+    /// EnsembleEngine (batch norm folded, no allocation per batch). Batches of
     /// `batchSize` consecutive faces are dealt round-robin to `threads` workers, each
     /// with its own engine and single-threaded OpenBLAS (restored afterwards), so
     /// the numbers do not depend on the thread count.
-    public static func probabilities(net: Network, data: FaceDataset, preprocessor: FacePreprocessor,
+    public static func probabilities(nets: [Network], data: FaceDataset, preprocessor: FacePreprocessor,
                                      batchSize: Int = 256, tta: Bool = false, threads: Int = 2) throws -> [Float] {
-        let k = net.classCount
+        guard let k = nets.first?.classCount else { throw InferenceEngineError.unsupportedNetwork("evaluation needs at least one network") }
         let batch = max(1, min(batchSize, data.count))
         let batches = (data.count + batch - 1) / batch
         let workers = max(1, min(threads, batches))
-        let engines = try (0 ..< workers).map { _ in try InferenceEngine(network: net, maxBatch: batch) }
+        let engines = try (0 ..< workers).map { _ in try EnsembleEngine(networks: nets, maxBatch: batch) }
         let previousThreads = Threads.blas
         Threads.setBLAS(1)
         defer { Threads.setBLAS(previousThreads) }
@@ -64,7 +66,7 @@ public enum Evaluator {
     }
 
     /// Faces `range` (at most `batch` of them per engine call), probabilities averaged over the views into `out` (range.count, K).
-    private static func run(_ engine: InferenceEngine, data: FaceDataset, range: Range<Int>, batch: Int,
+    private static func run(_ engine: EnsembleEngine, data: FaceDataset, range: Range<Int>, batch: Int,
                             preprocessor: FacePreprocessor, tta: Bool, into out: UnsafeMutablePointer<Float>) {
         let k = engine.classCount, plane = FaceDataset.pixelCount
         let views = tta ? ttaViews : [AugmentParams.identity]
@@ -112,9 +114,9 @@ public enum Evaluator {
     }
 
     /// Probabilities and metrics in one call.
-    public static func evaluate(net: Network, data: FaceDataset, preprocessor: FacePreprocessor,
+    public static func evaluate(nets: [Network], data: FaceDataset, preprocessor: FacePreprocessor,
                                 batchSize: Int = 256, tta: Bool = false, threads: Int = 2) throws -> Evaluation {
-        let p = try probabilities(net: net, data: data, preprocessor: preprocessor, batchSize: batchSize, tta: tta, threads: threads)
-        return evaluate(probabilities: p, labels: data.labels, classes: net.classCount)
+        let p = try probabilities(nets: nets, data: data, preprocessor: preprocessor, batchSize: batchSize, tta: tta, threads: threads)
+        return evaluate(probabilities: p, labels: data.labels, classes: nets[0].classCount)
     }
 }

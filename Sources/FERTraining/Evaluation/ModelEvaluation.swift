@@ -21,8 +21,8 @@ public enum EvaluationError: Error, CustomStringConvertible {
 }
 
 public enum ModelEvaluation {
-    /// A network ready for inference from a model file, plus its preprocessing.
-    public static func loadNetwork(_ path: String) throws -> (Network, FacePreprocessor, LoadedModel) {
+    /// The networks of a model file (one, or an ensemble's members) ready for inference, plus their preprocessing.
+    public static func loadNetworks(_ path: String) throws -> ([Network], FacePreprocessor, LoadedModel) {
         let loaded: LoadedModel
         do { loaded = try ModelFile.load(from: URL(fileURLWithPath: path)) } catch { throw EvaluationError.model(error) }
         guard loaded.spec.input == [1, FaceDataset.side, FaceDataset.side] else {
@@ -32,19 +32,17 @@ public enum ModelEvaluation {
         guard classes == Emotion.count else {
             throw EvaluationError.incompatibleModel(path: path, reason: "it has \(classes) outputs, not \(Emotion.count)")
         }
-        let net = try Network(spec: loaded.spec, seed: 0)
-        try net.load(loaded.tensors)
-        return (net, FacePreprocessor(normalization: loaded.normalization), loaded)
+        return (try loaded.networks(), FacePreprocessor(normalization: loaded.normalization), loaded)
     }
 
     /// Evaluates `modelPath` on split `split` of `dataPath`.
     public static func run(model modelPath: String, data dataPath: String, split: String, tta: Bool = false,
                            batchSize: Int = 256, threads: Int = 2) throws -> EvaluationReport {
-        let (net, pre, _) = try loadNetwork(modelPath)
+        let (nets, pre, loaded) = try loadNetworks(modelPath)
         let data = try DataSource.load(dataPath).split(split)
         let start = Date()
-        let ev = try Evaluator.evaluate(net: net, data: data, preprocessor: pre, batchSize: batchSize, tta: tta, threads: threads)
-        return EvaluationReport(model: modelPath, data: dataPath, split: split, evaluation: ev, tta: tta,
+        let ev = try Evaluator.evaluate(nets: nets, data: data, preprocessor: pre, batchSize: batchSize, tta: tta, threads: threads)
+        return EvaluationReport(model: modelPath, architecture: loaded.members.map(\.spec.name).joined(separator: " + "), data: dataPath, split: split, evaluation: ev, tta: tta,
                                 seconds: Date().timeIntervalSince(start))
     }
 

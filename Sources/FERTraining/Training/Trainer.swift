@@ -216,7 +216,7 @@ public final class Trainer {
             // Validation.
             var valLoss = Double.nan, valAcc = Double.nan
             if let validation, validation.count > 0 {
-                let ev = try Evaluator.evaluate(net: network, data: validation, preprocessor: preprocessor, threads: threads)
+                let ev = try Evaluator.evaluate(nets: [network], data: validation, preprocessor: preprocessor, threads: threads)
                 valLoss = ev.loss
                 valAcc = ev.accuracy
             }

@@ -166,6 +166,9 @@ extension ONNXExporter {
     /// (temporary file + rename, missing folders created). Returns the size in bytes.
     @discardableResult
     public static func export(_ model: LoadedModel, to url: URL) throws(ONNXExportError) -> Int {
+        guard !model.isEnsemble else {
+            throw ONNXExportError(message: "the model is an ensemble of \(model.members.count) networks; ONNX export takes one network (export each member's own model file, e.g. the best.safetensors of its training run)")
+        }
         let bytes = try export(spec: model.spec, tensors: model.tensors, normalization: model.normalization, labels: model.labels)
         do { try FileBytes.writeAtomically(bytes, to: url) } catch {
             throw ONNXExportError(message: "\(url.relativePath): \(error.problem.message)")
