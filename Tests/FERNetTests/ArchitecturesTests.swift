@@ -31,4 +31,22 @@ import Testing
         #expect(abs(Double(2 * macs) / 1e9 - 0.32) < 0.01)
         #expect(try Network(spec: spec, seed: 1).parameterCount == 2_504_423)
     }
+
+    @Test func ferVGGHalfHasHalfTheChannelsOfFerVGG() throws {
+        let full = try Architectures.spec(named: "fer-vgg"), half = try Architectures.spec(named: "fer-vgg-half")
+        #expect(full.layers.count == half.layers.count)
+        for (f, h) in zip(full.layers, half.layers) {
+            switch (f, h) {
+            case let (.conv2d(n1, o1, k1, s1, p1), .conv2d(n2, o2, k2, s2, p2)):
+                #expect(n1 == n2 && o2 * 2 == o1 && k1 == k2 && s1 == s2 && p1 == p2)
+            case let (.dense(n1, o1), .dense(n2, o2)):
+                #expect(n1 == n2 && (o1 == 7 ? o2 == 7 : o2 * 2 == o1))
+            default:
+                #expect(f == h)
+            }
+        }
+        #expect(try half.shapes().last == [7] && (try half.shapes()).contains([128, 3, 3]))
+        // convs 477,744 + bn 2*672 + bn11 256 + fc1 1152*128+128 + fc2 128*7+7
+        #expect(try Network(spec: half, seed: 1).parameterCount == 627_831)
+    }
 }
