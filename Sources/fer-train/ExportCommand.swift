@@ -1,7 +1,8 @@
 // `fer-train export --model PATH --onnx OUT`: converts a fer-cam model file
 // into an ONNX model (opset 13) for onnxruntime and other tools. Argument
 // parsing and wiring only; the work is FERNet's ModelFile and ONNXExporter.
-// Exit codes: 66 model file missing, 78 model file invalid, 73 cannot write.
+// Exit codes: 66 model file missing, 78 model file invalid, 64 an ensemble
+// (one ONNX graph per network: export each member's file), 73 cannot write.
 
 import ArgumentParser
 import FERNet
@@ -34,6 +35,10 @@ struct ExportCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("fer-train export: \(error)\n".utf8))
             throw ExitCode(error.problem == .fileMissing ? 66 : 78)
+        }
+        guard !loaded.isEnsemble else {
+            FileHandle.standardError.write(Data("fer-train export: \(model) is an ensemble of \(loaded.members.map(\.spec.name).joined(separator: " + ")); export takes one network: export each member's own model file (its provenance names them: member0.file, ...)\n".utf8))
+            throw ExitCode(64)
         }
         let url = URL(fileURLWithPath: onnx)
         let size: Int
