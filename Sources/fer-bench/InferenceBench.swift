@@ -36,6 +36,7 @@ struct InferenceBench: ParsableCommand {
         } else {
             nets = [try Network(architecture: arch, seed: 1)]
         }
+        let architecture = nets.map(\.spec.name).joined(separator: " + ")
         let engine = try EnsembleEngine(engines: nets.map { net in
             winogradMin > 0 || winogradChannels > 0
                 ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
@@ -77,7 +78,7 @@ struct InferenceBench: ParsableCommand {
             stepReport = timings.map { ["step": $0.step, "ms": $0.seconds / Double(reps) * 1000] }
         }
         let result: [String: Any] = [
-            "benchmark": "inference", "arch": nets.map(\.spec.name).joined(separator: " + "), "members": nets.count, "model": model ?? "random weights", "threads": threads, "blas_core": Threads.blasCoreName,
+            "benchmark": "inference", "arch": architecture, "members": nets.count, "model": model ?? "random weights", "threads": threads, "blas_core": Threads.blasCoreName,
             "latency_ms_median": median * 1000, "cpu_ms_per_face_batch1": cpuPerFace * 1000, "latency_ms_p99": p99 * 1000,
             "faces_per_s_batch1": 1 / median, "faces_per_s_batch8": throughput[8]!, "faces_per_s_batch32": throughput[32]!,
             "gflop_per_face": flops / 1e9, "gflops_batch1": flops / median / 1e9,
@@ -91,9 +92,9 @@ struct InferenceBench: ParsableCommand {
             print("OpenBLAS kernels: \(Threads.blasCoreName), \(threads) thread(s)")
             for s in stepReport { print(String(format: "  %-40@ %.3f ms", s["step"] as! String, s["ms"] as! Double)) }
             print(String(format: "CPU time per face at batch 1: %.3f ms", cpuPerFace * 1000))
-            if nets.count > 1 { print("ensemble of \(nets.map(\.spec.name).joined(separator: " + ")) (times are for all of them; steps: member 0)") }
+            if nets.count > 1 { print("ensemble of \(architecture) (times are for all of them; steps: member 0)") }
             print(String(format: "%@ batch 1: median %.3f ms, p99 %.3f ms per face (%.1f GFLOP/s); batch 8: %.0f faces/s; batch 32: %.0f faces/s; sgemm peak %.1f GFLOP/s",
-                         nets.map(\.spec.name).joined(separator: " + "), median * 1000, p99 * 1000, flops / median / 1e9, throughput[8]!, throughput[32]!, peak))
+                         architecture, median * 1000, p99 * 1000, flops / median / 1e9, throughput[8]!, throughput[32]!, peak))
         }
     }
 

@@ -42,7 +42,7 @@ struct EnsembleCommand: ParsableCommand {
             let models = try members.map { (path) throws(ModelFileError) in try ModelFile.load(from: URL(fileURLWithPath: path)) }
             let ensemble = try ModelEnsemble.combine(models, paths: members)
             try ModelFile.save(ensemble, to: URL(fileURLWithPath: out))
-            print("wrote \(out): ensemble of \(ensemble.members.map(\.spec.name).joined(separator: " + ")) from \(members.joined(separator: ", "))")
+            print("wrote \(out): ensemble of \(ensemble.architecture) from \(members.joined(separator: ", "))")
         } catch {
             throw Failure.exit("ensemble", error)
         }

@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode(error.problem == .fileMissing ? 66 : 78)
         }
         guard !loaded.isEnsemble else {
-            FileHandle.standardError.write(Data("fer-train export: \(model) is an ensemble of \(loaded.members.map(\.spec.name).joined(separator: " + ")); export takes one network: export each member's own model file (its provenance names them: member0.file, ...)\n".utf8))
+            FileHandle.standardError.write(Data("fer-train export: \(model) is an ensemble of \(loaded.architecture); export takes one network: export each member's own model file (its provenance names them: member0.file, ...)\n".utf8))
             throw ExitCode(64)
         }
         let url = URL(fileURLWithPath: onnx)

@@ -38,7 +38,8 @@ public enum ModelEnsemble {
             throw ModelFileError(path: firstPath, problem: .badMembers(reason: "\(members.count) networks in all; an ensemble holds 2 to \(ModelFile.maximumMembers)"))
         }
         try ModelFile.checkCompatible(members.map(\.spec), path: paths.joined(separator: " + "))
-        provenance["ensemble"] = "mean of the class probabilities of " + members.map(\.spec.name).joined(separator: " + ")
-        return LoadedModel(members: members, normalization: first.normalization, labels: first.labels, provenance: provenance)
+        var ensemble = LoadedModel(members: members, normalization: first.normalization, labels: first.labels, provenance: provenance)
+        ensemble.provenance["ensemble"] = "mean of the class probabilities of " + ensemble.architecture
+        return ensemble
     }
 }

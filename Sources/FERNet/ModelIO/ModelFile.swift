@@ -31,6 +31,8 @@ public struct LoadedModel: Equatable, Sendable {
     /// A plain model's weights (an ensemble's first member's).
     public var tensors: [NamedTensor] { members[0].tensors }
     public var isEnsemble: Bool { members.count > 1 }
+    /// The architecture names: "fer-vgg", or an ensemble's "fer-vgg + fer-vgg-half".
+    public var architecture: String { members.map(\.spec.name).joined(separator: " + ") }
     public var normalization: InputNormalization
     /// The FER2013 emotion names in order (equal to `Emotion.names`).
     public var labels: [String]

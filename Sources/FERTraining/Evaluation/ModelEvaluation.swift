@@ -42,7 +42,7 @@ public enum ModelEvaluation {
         let data = try DataSource.load(dataPath).split(split)
         let start = Date()
         let ev = try Evaluator.evaluate(nets: nets, data: data, preprocessor: pre, batchSize: batchSize, tta: tta, threads: threads)
-        return EvaluationReport(model: modelPath, architecture: loaded.members.map(\.spec.name).joined(separator: " + "), data: dataPath, split: split, evaluation: ev, tta: tta,
+        return EvaluationReport(model: modelPath, architecture: loaded.architecture, data: dataPath, split: split, evaluation: ev, tta: tta,
                                 seconds: Date().timeIntervalSince(start))
     }
 
