@@ -20,6 +20,11 @@ struct TrainCommand: ParsableCommand {
           # FER+ soft labels for the Training rows (PublicTest keeps its labels)
           fer-train train --data ../shared/data/fer2013/fer2013.csv.gz \\
             --ferplus ../shared/data/ferplus/fer2013new.csv.gz
+          # distillation: start from a trained model and learn, on top of the
+          # labels, what an ensemble of models says about each training face
+          fer-train train --data ../shared/data/fer2013/fer2013.csv.gz \\
+            --init-model models/emotion-cnn.safetensors --teacher runs/ensemble.safetensors \\
+            --epochs 12 --lr 0.01 --warmup-epochs 1 --out runs/distilled
           # image folders: faces/train/<emotion>/*.png, faces/test/<emotion>/...
           fer-train train --data faces --val-split test --out runs/folders
           # a quick smoke run: 2,000 faces, one epoch
@@ -40,13 +45,17 @@ struct TrainCommand: ParsableCommand {
     var data: String?
     @Option(help: "FER+ labels (fer2013new.csv[.gz]) for the training rows.") var ferplus: String?
     @Option(help: "How FER+ votes become targets: soft (vote distribution) or majority.") var ferplusMode: FERPlusMode = .soft
+    @Option(help: "Distill from this model file (one network or an ensemble): its probabilities on the unaugmented training faces are blended into the targets.") var teacher: String?
+    @Option(help: "Share of the teacher in each target, in (0, 1]; the rest is the label.") var teacherWeight: Float = Distillation().weight
+    @Option(help: "Teacher temperature: p becomes p^(1/T), renormalized (T > 1 softens).") var teacherTemperature: Float = Distillation().temperature
     @Option(help: "Split to train on.") var trainSplit = "Training"
     @Option(help: "Split to validate on after each epoch (model selection, early stopping); 'none' to skip.") var valSplit = "PublicTest"
     @Option(help: "Use only the first N training faces (smoke runs).") var limit: Int?
     @Option(help: "Use only the first N validation faces.") var limitVal: Int?
 
     // Recipe.
-    @Option(help: "Architecture: \(Architectures.names.joined(separator: ", ")).") var arch = TrainConfig().architecture
+    @Option(help: "Architecture: \(Architectures.names.joined(separator: ", ")) (default: \(TrainConfig().architecture)).") var arch: String?
+    @Option(help: "Start from this trained model's weights (one network) instead of random ones; its architecture and normalization are used.") var initModel: String?
     @Option(help: "Epochs (default: \(TrainConfig().epochs)). With --resume: extends the run to this many epochs.") var epochs: Int?
     @Option(help: "Faces per batch.") var batch = TrainConfig().batchSize
     @Option(help: "Optimizer: sgd, adam, adamw.") var optimizer: OptimizerKind = TrainConfig().optimizer
@@ -91,6 +100,9 @@ struct TrainCommand: ParsableCommand {
         if let limit, limit < 2 { throw ValidationError("--limit must be at least 2") }
         if let limitVal, limitVal < 1 { throw ValidationError("--limit-val must be at least 1") }
         if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
+        if resume != nil && (initModel != nil || teacher != nil) {
+            throw ValidationError("--init-model and --teacher start a run; --resume takes them from the checkpoint")
+        }
         if resume == nil {
             let problems = recipe().problems()
             if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
@@ -99,7 +111,7 @@ struct TrainCommand: ParsableCommand {
 
     func recipe() -> TrainConfig {
         var c = TrainConfig()
-        c.architecture = arch
+        c.architecture = arch ?? TrainConfig().architecture
         if let epochs { c.epochs = epochs }
         c.batchSize = batch
         c.optimizer = optimizer
@@ -119,6 +131,7 @@ struct TrainCommand: ParsableCommand {
         c.earlyStopPatience = patience
         c.seed = seed
         c.ferPlus = ferplus == nil ? nil : ferplusMode
+        c.distillation = teacher == nil ? nil : Distillation(weight: teacherWeight, temperature: teacherTemperature)
         var a = AugmentationConfig()
         a.flip = !noFlip
         a.maxShift = shift; a.maxRotation = rotation; a.scale = scale
@@ -151,7 +164,17 @@ struct TrainCommand: ParsableCommand {
         let valName = resume == nil ? valSplit : saved["val_split"] ?? valSplit
         let trainLimit = resume == nil ? limit : saved["limit"].flatMap { Int($0) }
         let valLimit = resume == nil ? limitVal : saved["limit_val"].flatMap { Int($0) }
-        let config = checkpoint?.config ?? recipe()
+        let teacherPath = resume == nil ? teacher : saved["teacher"]
+        var config = checkpoint?.config ?? recipe()
+        var initial: LoadedModel?
+        if let initModel {
+            let m = try ModelFile.load(from: URL(fileURLWithPath: initModel))
+            if let arch, arch != m.architecture {
+                throw ValidationErrorText("--arch \(arch) but --init-model \(initModel) is \(m.architecture); leave out --arch")
+            }
+            config.architecture = m.spec.name
+            initial = m
+        }
 
         let outDir = out ?? (resume.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? "runs/\(config.architecture)")
         let outputs = TrainingOutputs(directory: URL(fileURLWithPath: outDir))
@@ -171,6 +194,14 @@ struct TrainCommand: ParsableCommand {
         }
         printer.handle(.note(String(format: "data %@: %d training faces (%@), %d validation faces (%@), loaded in %.1f s",
                                     dataPath, trainData.count, trainName, valData?.count ?? 0, valName, Date().timeIntervalSince(loadStart))))
+        if let teacherPath, let d = config.distillation {
+            let start = Date()
+            let model = try ModelFile.load(from: URL(fileURLWithPath: teacherPath))
+            let (taught, agreement) = try TeacherTargets.apply(teacher: model, path: teacherPath, to: trainData, d, threads: threads)
+            trainData = taught
+            printer.handle(.note(String(format: "teacher %@ (%@): targets for %d training faces in %.1f s; its top class is the label for %.2f %% of them",
+                                        teacherPath, model.architecture, trainData.count, Date().timeIntervalSince(start), agreement * 100)))
+        }
         if let ck = checkpoint, let n = ck.provenance["train_images"], Int(n) != trainData.count {
             throw CheckpointError.mismatch(path: resume!, reason: "it was trained on \(n) faces, the data now gives \(trainData.count)")
         }
@@ -184,12 +215,14 @@ struct TrainCommand: ParsableCommand {
             "train_images": String(trainData.count),
         ]
         if let ferPlusPath { provenance["ferplus"] = ferPlusPath; provenance["ferplus_mode"] = mode.rawValue }
+        if let teacherPath { provenance["teacher"] = teacherPath }
+        if let initModel { provenance["init"] = initModel }
         if let trainLimit { provenance["limit"] = String(trainLimit) }
         if let valLimit { provenance["limit_val"] = String(valLimit) }
         if let ck = checkpoint { provenance = ck.provenance.merging(["resumed_with": provenance["command"]!]) { $1 } }
 
         let trainer = try Trainer(config: config, train: trainData, validation: valData, outputs: outputs, threads: threads,
-                                  resume: checkpoint, provenance: provenance, observer: printer.handle)
+                                  resume: checkpoint, initial: initial, provenance: provenance, observer: printer.handle)
         if let ck = checkpoint {
             printer.handle(.note("resuming \(resume!) at epoch \(ck.state.epoch + 1), batch \(ck.state.batchInEpoch + 1), step \(ck.state.step)"))
         }

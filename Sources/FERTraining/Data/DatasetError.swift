@@ -12,6 +12,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case unreadableImage(path: String, reason: String)
     case noSplit(path: String, wanted: String, available: [String])
     case labelsMismatch(path: String, reason: String)
+    case badTeacher(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -33,6 +34,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
             return "\(p): no split \"\(w)\"; it has \(a.isEmpty ? "none" : a.joined(separator: ", "))"
         case .labelsMismatch(let p, let r):
             return "\(p): \(r) (FER+ labels must be fer2013new.csv, row-aligned with the FER2013 CSV)"
+        case .badTeacher(let p, let r):
+            return "\(p): \(r) (--teacher needs a fer-cam model file for 48×48 faces and the seven FER2013 emotions)"
         }
     }
 }

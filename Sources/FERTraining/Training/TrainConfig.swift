@@ -45,6 +45,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var seed: UInt64 = 1
     /// Use FER+ labels for the training rows (nil: FER2013 labels).
     public var ferPlus: FERPlusMode?
+    /// Blend a teacher model's probabilities into the targets (nil: off); the teacher's path is in the provenance.
+    public var distillation: Distillation?
 
     public init() {}
 
@@ -70,6 +72,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if a.scale < 0 || a.scale >= 0.5 { p.append("--scale must be in [0, 0.5)") }
         if a.brightness < 0 || a.brightness > 1 || a.contrast < 0 || a.contrast >= 1 { p.append("--brightness must be in 0…1 and --contrast in [0, 1)") }
         if a.erase < 0 || a.erase > 1 { p.append("--erase must be a probability in 0…1") }
+        if let d = distillation { p += d.problems }
         return p
     }
 

@@ -1,5 +1,5 @@
 // The training loop: builds the network and optimizer from a TrainConfig (or
-// restores them from a checkpoint), runs epochs of seeded, augmented batches
+// restores them from a checkpoint, or starts from a trained model's weights), runs epochs of seeded, augmented batches
 // prepared on a background thread, validates after each epoch, keeps the best
 // model as a model file, writes a checkpoint after every epoch and the history
 // CSV. Resuming from a checkpoint gives bit-for-bit the same weights as an
@@ -55,13 +55,19 @@ public final class Trainer {
     /// normalization and progress then replace `config` (edit `resume.config.epochs`
     /// to extend a run).
     /// `spec` overrides the named architecture (tests, experiments); a checkpoint brings its own.
+    /// `initial` (a fresh run only) starts from a trained single-network model instead of
+    /// random weights: its architecture and normalization replace the recipe's.
     public init(config: TrainConfig, train: FaceDataset, validation: FaceDataset?, outputs: TrainingOutputs,
-                threads: Int = 2, resume: Checkpoint? = nil, spec customSpec: ModelSpec? = nil,
+                threads: Int = 2, resume: Checkpoint? = nil, spec customSpec: ModelSpec? = nil, initial: LoadedModel? = nil,
                 provenance: [String: String] = [:], observer: @escaping (TrainingEvent) -> Void = { _ in }) throws {
         var config = resume?.config ?? config
-        let spec = try resume?.spec ?? customSpec ?? Architectures.spec(named: config.architecture)
+        let initial = resume == nil ? initial : nil
+        if let initial, initial.isEnsemble {
+            throw TrainingError.badConfig(["the starting model is an ensemble of \(initial.architecture); start from one of its members' files"])
+        }
+        let spec = try resume?.spec ?? initial?.spec ?? customSpec ?? Architectures.spec(named: config.architecture)
         config.architecture = spec.name
-        let problems = config.problems(customArchitecture: resume != nil || customSpec != nil)
+        let problems = config.problems(customArchitecture: resume != nil || customSpec != nil || initial != nil)
         guard problems.isEmpty else { throw TrainingError.badConfig(problems) }
         guard train.count >= 2 else { throw TrainingError.emptyTraining(train.source) }
         self.config = config
@@ -78,7 +84,7 @@ public final class Trainer {
         network = try Network(spec: spec, seed: config.seed)
         Threads.setBLAS(1)
         network.workers = max(1, threads)
-        normalization = resume?.normalization ?? Self.normalization(of: train)
+        normalization = resume?.normalization ?? initial?.normalization ?? Self.normalization(of: train)
         switch config.optimizer {
         case .sgd:
             optimizer = SGD(parameters: network.parameters, learningRate: config.learningRate, momentum: config.momentum,
@@ -93,6 +99,11 @@ public final class Trainer {
                                       patience: config.plateauPatience)
         }
         state = TrainerState()
+        if let initial {
+            do { try network.load(initial.tensors) } catch {
+                throw TrainingError.badConfig(["the starting model's weights do not fit \(spec.name): \(error)"])
+            }
+        }
         if let ck = resume {
             do {
                 try network.load(ck.model)
@@ -317,6 +328,7 @@ public final class Trainer {
         let a = c.augmentation
         parts.append("augment flip \(a.flip) shift \(a.maxShift) rot \(a.maxRotation) scale \(a.scale) bright \(a.brightness) contrast \(a.contrast) erase \(a.erase)")
         if let f = c.ferPlus { parts.append("FER+ \(f.rawValue)") }
+        if let d = c.distillation { parts.append("teacher weight \(d.weight) temperature \(d.temperature)") }
         parts.append("seed \(c.seed)")
         return parts.joined(separator: ", ")
     }
