@@ -1,9 +1,10 @@
 // The training loop: builds the network and optimizer from a TrainConfig (or
 // restores them from a checkpoint, or starts from a trained model's weights),
-// runs epochs of seeded, augmented batches prepared on a background thread, validates after each epoch, keeps the best
-// model as a model file, writes a checkpoint after every epoch and the history
-// CSV. Resuming from a checkpoint gives bit-for-bit the same weights as an
-// uninterrupted run. Argument parsing and printing belong to the CLI.
+// runs epochs of seeded, augmented batches prepared on a background thread,
+// validates after each epoch, keeps the best model as a model file, writes a
+// checkpoint after every epoch and the history CSV. Resuming from a checkpoint
+// gives bit-for-bit the same weights as an uninterrupted run. Argument parsing
+// and printing belong to the CLI.
 import FERNet
 import FERVision
 import Foundation
