@@ -25,7 +25,9 @@ enum Failure {
             if case .model(let m) = e, m.problem == .fileMissing { return 66 }
             if case .report = e { return 73 }
             return 78
-        case let e as ModelFileError: return e.problem == .fileMissing ? 66 : 78
+        case let e as ModelFileError:
+            if case .writeFailed = e.problem { return 73 }
+            return e.problem == .fileMissing ? 66 : 78
         case let e as CheckpointError:
             if case .writeFailed = e { return 73 }
             return 78

@@ -5,7 +5,7 @@ import ArgumentParser
 struct FerTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fer-train",
-        abstract: "Train, evaluate, combine and export the fer-cam emotion CNN (FER2013, 7 emotions).",
+        abstract: "Train, evaluate, calibrate, combine and export the fer-cam emotion CNN (FER2013, 7 emotions).",
         discussion: """
         Typical session (each command's --help has more examples):
           # train the default recipe; writes runs/fer-vgg/
@@ -18,11 +18,14 @@ struct FerTrain: ParsableCommand {
           # one model file from several runs (mean of their probabilities)
           fer-train ensemble --member runs/fer-vgg/best.safetensors \\
             --member runs/fer-vgg-half/best.safetensors --out runs/ensemble.safetensors
+          # probabilities that mean what they say (accuracy unchanged)
+          fer-train calibrate --model runs/fer-vgg/best.safetensors \\
+            --data ../shared/data/fer2013/fer2013.csv.gz --out runs/fer-vgg/calibrated.safetensors
           # ONNX for other runtimes
           fer-train export --model runs/fer-vgg/best.safetensors --onnx emotion.onnx
 
         Exit codes: 64 usage, 65 malformed data, 66 input missing,
         70 internal error, 73 cannot write, 78 bad model file.
         """,
-        subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, EnsembleCommand.self])
+        subcommands: [TrainCommand.self, EvalCommand.self, CalibrateCommand.self, ExportCommand.self, EnsembleCommand.self])
 }

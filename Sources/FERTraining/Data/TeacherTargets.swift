@@ -37,16 +37,12 @@ public enum TeacherTargets {
         precondition(teacher.count == data.count * k, "\(teacher.count) teacher probabilities for \(data.count) faces")
         var targets = [Float](repeating: 0, count: data.count * k)  // (N, 7)
         var soft = [Double](repeating: 0, count: k)                  // (7) one softened row
-        let w = Double(d.weight), invT = 1 / Double(d.temperature)
+        let w = Double(d.weight)
         for i in 0 ..< data.count {
-            var sum = 0.0
-            for c in 0 ..< k {
-                soft[c] = Foundation.pow(Double(max(teacher[i * k + c], 1e-12)), invT)
-                sum += soft[c]
-            }
+            Calibration.soften(teacher[i * k ..< (i + 1) * k], temperature: Double(d.temperature), into: &soft)
             for c in 0 ..< k {
                 let own: Double = data.softTargets.map { Double($0[i * k + c]) } ?? (Int(data.labels[i]) == c ? 1 : 0)
-                targets[i * k + c] = Float(w * soft[c] / sum + (1 - w) * own)
+                targets[i * k + c] = Float(w * soft[c] + (1 - w) * own)
             }
         }
         return FaceDataset(source: data.source + "+teacher", pixels: data.pixels, labels: data.labels, softTargets: targets)

@@ -15,6 +15,8 @@ public struct EvaluationReport: Codable, Sendable {
     public var accuracy: Double
     public var standardError: Double
     public var loss: Double
+    /// Expected calibration error of the top class (15 bins): 0 when confidence matches accuracy.
+    public var calibrationError: Double
     public var macroF1: Double
     public var classes: [ClassMetrics]
     /// (7, 7): confusion[true][predicted].
@@ -29,6 +31,7 @@ public struct EvaluationReport: Codable, Sendable {
         accuracy = e.accuracy
         standardError = e.standardError
         loss = e.loss
+        calibrationError = e.calibrationError
         macroF1 = e.confusion.macroF1
         classes = e.confusion.classMetrics()
         confusion = e.confusion.counts
@@ -49,7 +52,7 @@ public struct EvaluationReport: Codable, Sendable {
         var lines: [String] = []
         lines.append("model \(model) (\(architecture))")
         lines.append("data  \(data) [\(split)], \(images) faces\(tta ? ", test-time augmentation (\(Evaluator.ttaViews.count) views)" : "")")
-        lines.append("accuracy \(accuracyText)   macro F1 \(String(format: "%.3f", macroF1))   loss \(String(format: "%.4f", loss))")
+        lines.append("accuracy \(accuracyText)   macro F1 \(String(format: "%.3f", macroF1))   loss \(String(format: "%.4f", loss))   ECE \(String(format: "%.4f", calibrationError))")
         lines.append("")
         lines.append("class        precision  recall     F1  support")
         for c in classes {

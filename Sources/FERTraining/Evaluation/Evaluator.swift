@@ -14,6 +14,8 @@ public struct Evaluation: Sendable {
     public var confusion: ConfusionMatrix
     /// Mean cross-entropy of the true labels (no smoothing, no weights).
     public var loss: Double
+    /// Expected calibration error of the top class, 15 bins (Calibration).
+    public var calibrationError: Double
 
     public var accuracy: Double { confusion.accuracy }
     public var standardError: Double { confusion.standardError }
@@ -110,7 +112,8 @@ public enum Evaluator {
             cm.add(truth: Int(y), predicted: predicted)
             loss -= log(max(Double(row[i * k + Int(y)]), 1e-12))
         }
-        return Evaluation(probabilities: probs, confusion: cm, loss: labels.isEmpty ? 0 : loss / Double(labels.count))
+        return Evaluation(probabilities: probs, confusion: cm, loss: labels.isEmpty ? 0 : loss / Double(labels.count),
+                          calibrationError: Calibration.expectedCalibrationError(probabilities: probs, labels: labels, classes: k))
     }
 
     /// Probabilities and metrics in one call.
