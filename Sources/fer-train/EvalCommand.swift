@@ -22,8 +22,10 @@ struct EvalCommand: ParsableCommand {
             --split test --report runs/fer-vgg/report
 
         Accuracy is printed with one standard error, sqrt(p(1-p)/n).
-        --report writes report.json, report.txt, confusion.png and, when a
-        history.csv is found (--history, or beside the model), curves.png.
+        --report writes report.json, report.txt, report.md (the tables in
+        Markdown, for a model card), confusion.png and, when a history.csv is
+        found (--history, or beside the model), curves.png. ECE is the expected
+        calibration error (see fer-train calibrate).
         """)
 
     @Option(help: "Model file to evaluate.") var model: String = ModelFile.defaultPath
@@ -31,7 +33,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Split to evaluate: PublicTest, Training, PrivateTest, or a folder name such as test.") var split = "PublicTest"
     @Flag(help: "Print the report as one JSON object on stdout.") var json = false
     @Flag(help: "Average probabilities over 8 views (flips, shifted and zoomed crops).") var tta = false
-    @Option(help: "Folder for report.json, report.txt, confusion.png, curves.png.") var report: String?
+    @Option(help: "Folder for report.json, report.txt, report.md, confusion.png, curves.png.") var report: String?
     @Option(help: "history.csv to plot in the report (default: history.csv beside the model, if any).") var history: String?
     @Option(help: "Faces per inference batch.") var batch = 256
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount

@@ -1,6 +1,6 @@
 // The result of `fer-train eval` as a value: what was evaluated, accuracy ± its
-// standard error, per-class metrics and the confusion matrix; as JSON and as
-// text for a terminal. Formatting only; Evaluator computes the numbers.
+// standard error, per-class metrics and the confusion matrix; as JSON, as
+// text for a terminal and as Markdown for a model card. Formatting only; Evaluator computes the numbers.
 import FERNet
 import Foundation
 
@@ -61,6 +61,27 @@ public struct EvaluationReport: Codable, Sendable {
         }
         lines.append("")
         lines.append(ConfusionMatrix(counts: confusion).table(names: labels))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The figures as Markdown, ready for a model card: the headline, the
+    /// per-class table and the confusion matrix (rows true, columns predicted).
+    public var markdown: String {
+        var lines = [
+            "accuracy **\(accuracyText)** on \(split) (\(images) faces\(tta ? ", test-time augmentation" : ", no test-time augmentation")), "
+                + String(format: "macro F1 %.3f, loss %.3f, expected calibration error %.3f", macroF1, loss, calibrationError),
+            "",
+            "| class | precision | recall | F1 | support |",
+            "|---|---|---|---|---|",
+        ]
+        for c in classes {
+            lines.append("| \(c.name) | " + String(format: "%.3f | %.3f | %.3f | %d |", c.precision, c.recall, c.f1, c.support))
+        }
+        lines += ["", "| true \\ pred | " + labels.joined(separator: " | ") + " |",
+                  "|---|" + String(repeating: "---|", count: labels.count)]
+        for (name, row) in zip(labels, confusion) {
+            lines.append("| \(name) | " + row.map(String.init).joined(separator: " | ") + " |")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,7 +1,7 @@
 // `fer-train eval` as a library call: load a model file, check that it takes
 // 48×48 gray faces with 7 outputs, evaluate it on one split of a dataset, and
-// write the report folder (report.json, report.txt, confusion.png and, given a
-// history, curves.png). The CLI only parses arguments and prints.
+// write the report folder (report.json, report.txt, report.md, confusion.png
+// and, given a history, curves.png). The CLI only parses arguments and prints.
 import FERNet
 import FERVision
 import Foundation
@@ -46,7 +46,7 @@ public enum ModelEvaluation {
                                 seconds: Date().timeIntervalSince(start))
     }
 
-    /// Writes report.json, report.txt, confusion.png and (with a history) curves.png into `dir`; returns the files.
+    /// Writes report.json, report.txt, report.md, confusion.png and (with a history) curves.png into `dir`; returns the files.
     @discardableResult
     public static func writeReport(_ report: EvaluationReport, history: TrainingHistory?, to dir: String) throws -> [String] {
         let url = URL(fileURLWithPath: dir)
@@ -54,7 +54,8 @@ public enum ModelEvaluation {
         var files: [String] = []
         try AtomicFile.write(report.json + "\n", to: url.appendingPathComponent("report.json"), error: fail)
         try AtomicFile.write(report.text + "\n", to: url.appendingPathComponent("report.txt"), error: fail)
-        files += ["report.json", "report.txt"]
+        try AtomicFile.write(report.markdown + "\n", to: url.appendingPathComponent("report.md"), error: fail)
+        files += ["report.json", "report.txt", "report.md"]
         let title = "\(report.split): accuracy \(report.accuracyText.replacingOccurrences(of: "±", with: "+/-")), n=\(report.images)"
         do {
             try ImageCodec.write(Plots.confusion(report.confusion, labels: report.labels, title: title), to: dir + "/confusion.png")
