@@ -22,6 +22,21 @@ public enum Calibration {
         for c in 0 ..< p.count { out[c] /= sum }
     }
 
+    /// The model's output at `temperature`: the mean over `members` of each
+    /// member's softened rows, (N, classes). `members`: (N, classes) each.
+    public static func probabilities(members: [[Float]], classes k: Int, temperature: Double) -> [Float] {
+        let n = (members.first?.count ?? 0) / k
+        var out = [Float](repeating: 0, count: n * k)  // (N, K)
+        var soft = [Double](repeating: 0, count: k)    // (K) one member's softened row
+        for p in members {
+            for i in 0 ..< n {
+                soften(p[i * k ..< (i + 1) * k], temperature: temperature, into: &soft)
+                for c in 0 ..< k { out[i * k + c] += Float(soft[c] / Double(members.count)) }
+            }
+        }
+        return out
+    }
+
     /// Mean −log q[label] over the faces, where q is the mean over `members` of
     /// each member's probabilities softened by `temperature`.
     /// `members`: one (N, classes) probability array per network (a plain model: one).

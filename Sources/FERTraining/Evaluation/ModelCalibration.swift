@@ -56,18 +56,8 @@ public enum ModelCalibration {
         }
         let t = Calibration.fitTemperature(members: members, labels: data.labels, classes: k)
 
-        func mean(at temperature: Double) -> [Float] {  // (N, 7) the model's output at `temperature`
-            var out = [Float](repeating: 0, count: data.count * k)
-            var soft = [Double](repeating: 0, count: k)
-            for p in members {
-                for i in 0 ..< data.count {
-                    Calibration.soften(p[i * k ..< (i + 1) * k], temperature: temperature, into: &soft)
-                    for c in 0 ..< k { out[i * k + c] += Float(soft[c] / Double(members.count)) }
-                }
-            }
-            return out
-        }
-        let before = mean(at: 1), after = mean(at: t)
+        let before = Calibration.probabilities(members: members, classes: k, temperature: 1)  // (N, 7)
+        let after = Calibration.probabilities(members: members, classes: k, temperature: t)   // (N, 7)
         let report = CalibrationReport(
             model: modelPath, architecture: loaded.architecture, data: dataPath, split: split, images: data.count,
             temperature: t,
