@@ -39,7 +39,7 @@ struct InferenceBench: ParsableCommand {
         let architecture = nets.map(\.spec.name).joined(separator: " + ")
         let engine = try EnsembleEngine(engines: nets.map { net in
             winogradMin > 0 || winogradChannels > 0
-                ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : 12,
+                ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : InferenceEngine.defaultWinogradMinimumSize,
                                       winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : InferenceEngine.defaultWinogradMinimumChannels)
                 : groupKB > 0 ? try InferenceEngine(network: net, maxBatch: 32, groupBytes: groupKB * 1024)
                 : try InferenceEngine(network: net, maxBatch: 32)

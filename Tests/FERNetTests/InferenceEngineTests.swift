@@ -78,6 +78,24 @@ import Testing
         #expect(maxAbsDifference(b, net.forward(x, training: false).toArray()) < 1e-4)
     }
 
+    @Test func winogradOnSmallDeepPlanesAgreesWithDirectConvolution() throws {
+        // 64 and 70 channels on 6x6 planes: layouts whose U[k] go into cgemm's wide panels.
+        let spec = ModelSpec(name: "deep", input: [64, 6, 6], layers: [
+            .conv2d(name: "c1", outChannels: 70, kernel: 3, stride: 1, padding: 1), .relu,
+            .conv2d(name: "c2", outChannels: 33, kernel: 3, stride: 1, padding: 1), .relu,
+            .flatten, .dense(name: "fc", outFeatures: 4),
+        ])
+        #expect(Winograd.Layout(cin: 64, cout: 70, h: 6, w: 6).prefersWidePanels)
+        let net = try Self.trainedLike(spec, seed: 21)
+        let wino = try InferenceEngine(network: net, maxBatch: 3, winogradMinimumSize: 1, winogradMinimumChannels: 1)
+        let direct = try InferenceEngine(network: net, maxBatch: 3, winogradMinimumSize: .max)
+        let x = randomTensor([3, 64, 6, 6], seed: 22)
+        var a = [Float](repeating: 0, count: 12), b = a
+        wino.logits(input: x.data, count: 3, output: &a)
+        direct.logits(input: x.data, count: 3, output: &b)
+        #expect(maxAbsDifference(a, b) < 1e-3 * max(1, b.map(abs).max()!), "max logit difference \(maxAbsDifference(a, b))")
+    }
+
     @Test func repeatedCallsGiveIdenticalResults() throws {
         let engine = try InferenceEngine(network: try Network(architecture: "seed4", seed: 1), maxBatch: 2)
         let x = randomTensor([2, 1, 48, 48], seed: 7)

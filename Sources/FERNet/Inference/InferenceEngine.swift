@@ -40,6 +40,11 @@ public final class InferenceEngine {
     /// Input channels from which Winograd beats the packed direct conv: 32 with the AVX-512
     /// transforms (fer-vgg batch 1 here: 32->32 @48x48 0.29 -> 0.23 ms), else 64.
     public static let defaultWinogradMinimumChannels = Winograd.vectorTransformsAvailable ? 32 : 64
+    /// Plane size from which Winograd beats the direct conv: 6 when its 16 GEMMs run on
+    /// cgemm's AVX-512 kernels with weights packed once (fer-vgg batch 1 here: 256->256 @6x6
+    /// 0.47 -> 0.25 ms, whole net 2.7 -> 2.2 ms), else 12 (OpenBLAS repacks U[k] on every
+    /// call, which costs more than Winograd saves on 6x6 planes).
+    public static let defaultWinogradMinimumSize = PackedGEMMPath.best == .avx512 ? 6 : 12
     private let groupBytes: Int
 
     /// - Parameters:
@@ -49,14 +54,12 @@ public final class InferenceEngine {
     ///   - winogradMinimumSize, winogradMinimumChannels: 3x3 stride-1 pad-1 convs on inputs at
     ///     least this high and wide, with at least this many input channels, use Winograd
     ///     F(2x2, 3x3); `Int.max` turns it off. The defaults are where it measured faster here
-    ///     (6x6 planes: the 16 GEMMs with N = 9 lose more than Winograd saves; 32 channels
-    ///     only with the AVX-512 transforms, see `defaultWinogradMinimumChannels`).
-    ///   - packedConvGEMM: convs multiply with weights packed once for cgemm (bias and ReLU
-    ///     fused); false uses OpenBLAS's sgemm. Default: where cgemm has its AVX-512 kernels
-    ///     (its AVX2 one is no match for OpenBLAS's). Winograd's 16 GEMMs use cgemm too when
-    ///     OpenBLAS runs without AVX-512 kernels (e.g. OPENBLAS_CORETYPE=Haswell).
+    ///     (see `defaultWinogradMinimumSize` and `defaultWinogradMinimumChannels`).
+    ///   - packedConvGEMM: convs and Winograd's 16 GEMMs multiply with weights packed once
+    ///     for cgemm (bias and ReLU fused into the direct convs); false uses OpenBLAS's sgemm.
+    ///     Default: where cgemm has its AVX-512 kernels (its AVX2 one is no match for OpenBLAS's).
     public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
-                winogradMinimumSize: Int = 12, winogradMinimumChannels: Int = InferenceEngine.defaultWinogradMinimumChannels,
+                winogradMinimumSize: Int = InferenceEngine.defaultWinogradMinimumSize, winogradMinimumChannels: Int = InferenceEngine.defaultWinogradMinimumChannels,
                 packedConvGEMM: Bool = PackedGEMMPath.best == .avx512) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
         _ = BLASKernels.selected
@@ -109,11 +112,10 @@ public final class InferenceEngine {
             return PackedMatrix(w, rows: cout, columns: g.rows,
                                 wide: PackedMatrix.prefersWide(columnsPerSample: g.ho * g.wo, depth: g.rows))
         }
-        let packWinograd = packedConvGEMM && !BLASKernels.hasAVX512Kernels
         packedWinograd = steps.map { step in
-            guard packWinograd, case .winograd(let l, let u, _, _) = step else { return nil }
+            guard packedConvGEMM, case .winograd(let l, let u, _, _) = step else { return nil }
             return u.withUnsafeBufferPointer { ub in
-                (0..<16).map { PackedMatrix(ub.baseAddress! + $0 * l.cout * l.cin, rows: l.cout, columns: l.cin) }
+                (0..<16).map { PackedMatrix(ub.baseAddress! + $0 * l.cout * l.cin, rows: l.cout, columns: l.cin, wide: l.prefersWidePanels) }
             }
         }
         bufferA = TensorStorage(count: largest * maxBatch)

@@ -66,9 +66,3 @@ public final class PackedMatrix {
                                           b, Int32(ldb), c, Int32(ldc), bias, relu ? 1 : 0))
     }
 }
-
-extension BLASKernels {
-    /// Whether OpenBLAS runs its AVX-512 GEMM kernels (core SkylakeX, Cooperlake or
-    /// SapphireRapids): then it matches cgemm on Winograd's small GEMMs.
-    static var hasAVX512Kernels: Bool { ["skylakex", "cooperlake", "sapphirerapids"].contains(selected.lowercased()) }
-}

@@ -48,13 +48,17 @@ enum Winograd {
         /// Floats of scratch for `samples` samples: V (16, Cin, T), M (16, Cout, T) and row buffers.
         func scratch(samples: Int) -> Int { 16 * (cin + cout) * tilesPerSample * samples + rowScratch }
         var rowScratch: Int { max(16 * (tilesX + 2), cwino_input_scratch(Int32(h), Int32(w))) }
+        /// Whether U[k] is packed in cgemm's wide panels: few tiles per sample (12x12 and 6x6
+        /// planes) with 64 or more input channels (fer-vgg here: 128->128 @12x12 0.28 -> 0.25 ms,
+        /// 256->256 @6x6 0.35 -> 0.25 ms); narrow ones on larger planes.
+        var prefersWidePanels: Bool { tilesPerSample < 48 && cin >= 64 }
     }
 
     /// Convolves samples first..<first+count of x (channel-major (Cin, N, H, W)) into
     /// y (channel-major (Cout, N, H, W)); `scratch` holds layout.scratch(samples: count) floats.
     /// Both transforms run along whole tile rows, so their loops are contiguous and vectorise;
     /// `vectorTransforms` (only where `vectorTransformsAvailable`) runs them with AVX-512 in C.
-    /// `packedU` (16 x U[k] packed) runs the GEMMs with cgemm instead of OpenBLAS.
+    /// `packedU` (16 x U[k] packed once) runs the GEMMs with cgemm instead of OpenBLAS.
     static func convolve(_ l: Layout, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch n: Int, first: Int, count: Int,
                          u: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool, scratch: UnsafeMutablePointer<Float>,
                          vectorTransforms: Bool = false, packedU: [PackedMatrix]? = nil) {
