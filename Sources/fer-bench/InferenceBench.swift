@@ -37,13 +37,15 @@ struct InferenceBench: ParsableCommand {
             nets = [try Network(architecture: arch, seed: 1)]
         }
         let architecture = nets.map(\.spec.name).joined(separator: " + ")
-        let engine = try EnsembleEngine(engines: nets.map { net in
-            winogradMin > 0 || winogradChannels > 0
-                ? try InferenceEngine(network: net, maxBatch: 32, winogradMinimumSize: winogradMin > 0 ? winogradMin : InferenceEngine.defaultWinogradMinimumSize,
-                                      winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : InferenceEngine.defaultWinogradMinimumChannels)
-                : groupKB > 0 ? try InferenceEngine(network: net, maxBatch: 32, groupBytes: groupKB * 1024)
-                : try InferenceEngine(network: net, maxBatch: 32)
-        })
+        var engines: [InferenceEngine] = []  // members share scratch buffers, as in EnsembleEngine(networks:)
+        for net in nets {
+            engines.append(try InferenceEngine(
+                network: net, maxBatch: 32, groupBytes: groupKB > 0 ? groupKB * 1024 : 4 << 20,
+                winogradMinimumSize: winogradMin > 0 ? winogradMin : InferenceEngine.defaultWinogradMinimumSize,
+                winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : InferenceEngine.defaultWinogradMinimumChannels,
+                sharing: engines.first))
+        }
+        let engine = try EnsembleEngine(engines: engines)
         let faceSize = engine.inputShape.reduce(1, *)
         let rng = SeededRandom(seed: 2)
         let input = (0..<(faceSize * 32)).map { _ in rng.normal() }

@@ -1,5 +1,6 @@
 // Tests of EnsembleEngine: its probabilities are the mean of its members'
-// (each member checked through its own InferenceEngine), one member is exactly
+// (each member checked through its own InferenceEngine, while the ensemble's
+// members share their scratch buffers), one member is exactly
 // that member's engine, and members that disagree on input are refused.
 
 import Testing

@@ -1,7 +1,8 @@
 // EnsembleEngine: classifies faces with every network of a model file (one for
 // a plain model, several for an ensemble) and returns the mean of their class
-// probabilities. One InferenceEngine per member; buffers allocated up front,
-// so a call allocates nothing. A one-member ensemble is exactly its engine.
+// probabilities. One InferenceEngine per member (they run one after the other
+// and share their scratch buffers); buffers allocated up front, so a call
+// allocates nothing. A one-member ensemble is exactly its engine.
 // Not thread-safe: one per thread. It does not load files (LoadedModel.networks()).
 
 public final class EnsembleEngine {
@@ -17,7 +18,7 @@ public final class EnsembleEngine {
     /// - Parameter networks: trained networks with the same input shape and class count.
     public convenience init(networks: [Network], maxBatch: Int = 32) throws(InferenceEngineError) {
         var engines: [InferenceEngine] = []
-        for net in networks { engines.append(try InferenceEngine(network: net, maxBatch: maxBatch)) }
+        for net in networks { engines.append(try InferenceEngine(network: net, maxBatch: maxBatch, sharing: engines.first)) }
         try self.init(engines: engines)
     }
 

@@ -58,9 +58,12 @@ public final class InferenceEngine {
     ///   - packedConvGEMM: convs and Winograd's 16 GEMMs multiply with weights packed once
     ///     for cgemm (bias and ReLU fused into the direct convs); false uses OpenBLAS's sgemm.
     ///     Default: where cgemm has its AVX-512 kernels (its AVX2 one is no match for OpenBLAS's).
+    ///   - sharing: an engine that never runs at the same time as this one (another member of
+    ///     an ensemble): its activation and im2col/Winograd buffers are reused where large
+    ///     enough, so the members' calls touch the same, cache-warm scratch memory.
     public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
                 winogradMinimumSize: Int = InferenceEngine.defaultWinogradMinimumSize, winogradMinimumChannels: Int = InferenceEngine.defaultWinogradMinimumChannels,
-                packedConvGEMM: Bool = PackedGEMMPath.best == .avx512) throws(InferenceEngineError) {
+                packedConvGEMM: Bool = PackedGEMMPath.best == .avx512, sharing: InferenceEngine? = nil) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
         _ = BLASKernels.selected
         do {
@@ -118,9 +121,13 @@ public final class InferenceEngine {
                 (0..<16).map { PackedMatrix(ub.baseAddress! + $0 * l.cout * l.cin, rows: l.cout, columns: l.cin, wide: l.prefersWidePanels) }
             }
         }
-        bufferA = TensorStorage(count: largest * maxBatch)
-        bufferB = TensorStorage(count: largest * maxBatch)
-        col = TensorStorage(count: colSize)
+        func reuse(_ shared: TensorStorage?, _ count: Int) -> TensorStorage {
+            if let shared, shared.count >= count { return shared }
+            return TensorStorage(count: count)
+        }
+        bufferA = reuse(sharing?.bufferA, largest * maxBatch)
+        bufferB = reuse(sharing?.bufferB, largest * maxBatch)
+        col = reuse(sharing?.col, colSize)
     }
 
     /// Convenience: builds the engine and runs one warm-up call.
