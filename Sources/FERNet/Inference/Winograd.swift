@@ -48,20 +48,46 @@ enum Winograd {
         /// Floats of scratch for `samples` samples: V (16, Cin, T), M (16, Cout, T) and row buffers.
         func scratch(samples: Int) -> Int { 16 * (cin + cout) * tilesPerSample * samples + rowScratch }
         var rowScratch: Int { max(16 * (tilesX + 2), cwino_input_scratch(Int32(h), Int32(w))) }
+        /// Tile rows per band of the AVX-512 path: the bands' transformed tiles V and
+        /// products M (16 x (Cin + Cout) floats per tile) take about `bandBytes` at most, so
+        /// they stay in L2 between the transforms and the GEMMs; bands differ by one row at most.
+        func bandRows(samples: Int, bandBytes: Int = Winograd.bandBytes) -> Int {
+            let perRow = 64 * (cin + cout) * tilesX * samples
+            let bands = (tilesY * perRow + bandBytes - 1) / bandBytes
+            return (tilesY + max(1, bands) - 1) / max(1, bands)
+        }
         /// Whether U[k] is packed in cgemm's wide panels: few tiles per sample (12x12 and 6x6
         /// planes) with 64 or more input channels (fer-vgg here: 128->128 @12x12 0.28 -> 0.25 ms,
         /// 256->256 @6x6 0.35 -> 0.25 ms); narrow ones on larger planes.
         var prefersWidePanels: Bool { tilesPerSample < 48 && cin >= 64 }
     }
 
+    /// L2 budget of one band of the AVX-512 path (see `Layout.bandRows`): 512 KiB measured
+    /// best here (fer-vgg 32->32 @48x48 at batch 1: 0.33 ms unbanded, 0.28 with 256 or 512 KiB,
+    /// 0.32 with 1 MiB).
+    static let bandBytes = 512 << 10
+
     /// Convolves samples first..<first+count of x (channel-major (Cin, N, H, W)) into
     /// y (channel-major (Cout, N, H, W)); `scratch` holds layout.scratch(samples: count) floats.
-    /// Both transforms run along whole tile rows, so their loops are contiguous and vectorise;
-    /// `vectorTransforms` (only where `vectorTransformsAvailable`) runs them with AVX-512 in C.
+    /// `vectorTransforms` (only where `vectorTransformsAvailable`) runs the transforms with
+    /// AVX-512 in C, band by band of `bandRows` tile rows (default: `Layout.bandRows`);
+    /// otherwise the portable Swift transforms run along whole tile rows of the whole plane,
+    /// so their loops are contiguous and vectorise.
     /// `packedU` (16 x U[k] packed once) runs the GEMMs with cgemm instead of OpenBLAS.
     static func convolve(_ l: Layout, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch n: Int, first: Int, count: Int,
                          u: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool, scratch: UnsafeMutablePointer<Float>,
-                         vectorTransforms: Bool = false, packedU: [PackedMatrix]? = nil) {
+                         vectorTransforms: Bool = false, packedU: [PackedMatrix]? = nil, bandRows: Int? = nil) {
+        if vectorTransforms {
+            let band = max(1, bandRows ?? l.bandRows(samples: count))
+            var by0 = 0
+            while by0 < l.tilesY {
+                let by1 = min(l.tilesY, by0 + band)
+                convolveBand(l, rows: by0..<by1, x: x, y: y, batch: n, first: first, count: count, u: u, bias: bias, relu: relu,
+                             scratch: scratch, packedU: packedU)
+                by0 = by1
+            }
+            return
+        }
         let h = l.h, w = l.w, hw = h * w, ty = l.tilesY, tx = l.tilesX, tps = l.tilesPerSample
         let t = tps * count, cin = l.cin, cout = l.cout
         let v = scratch, m = scratch + 16 * cin * t
@@ -71,14 +97,7 @@ enum Winograd {
         let re = rows + 8 * ld, ro = rows + 12 * ld  // after the row (B^T) combination
         let vStride = cin * t
         // Input transform: V[k][c][tile]
-        if vectorTransforms {
-            for c in 0..<cin {
-                for j in 0..<count {
-                    cwino_input_transform(Int32(h), Int32(w), x + (c * n + first + j) * hw, v + c * t + j * tps, vStride, rows)
-                }
-            }
-        }
-        for c in 0..<cin where !vectorTransforms {
+        for c in 0..<cin {
             for j in 0..<count {
                 let plane = x + (c * n + first + j) * hw
                 for by in 0..<ty {
@@ -122,25 +141,9 @@ enum Winograd {
                 }
             }
         }
-        // 16 GEMMs: M[k] (Cout, T) = U[k] (Cout, Cin) x V[k] (Cin, T)
-        for k in 0..<16 {
-            if let packedU {
-                packedU[k].multiply(v + k * cin * t, ldb: t, n: t, into: m + k * cout * t, ldc: t, bias: nil, relu: false)
-                continue
-            }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(t), Int32(cin),
-                        1, u + k * cout * cin, Int32(cin), v + k * cin * t, Int32(t), 0, m + k * cout * t, Int32(t))
-        }
+        multiply(l, tiles: t, u: u, v: v, m: m, packedU: packedU)
         // Output transform: Y = A^T M A, plus bias and ReLU, along tile rows.
         let mStride = cout * t
-        if vectorTransforms {
-            for co in 0..<cout {
-                for j in 0..<count {
-                    cwino_output_transform(Int32(h), Int32(w), m + co * t + j * tps, mStride, y + (co * n + first + j) * hw, bias[co], relu ? 1 : 0)
-                }
-            }
-            return
-        }
         let top0 = rows, top1 = rows + ld, bot0 = rows + 2 * ld, bot1 = rows + 3 * ld  // (tx) outputs each
         for co in 0..<cout {
             let b = bias[co]
@@ -172,6 +175,40 @@ enum Winograd {
                     }
                 }
             }
+        }
+    }
+    /// The AVX-512 path for tile rows `rows` of the samples: V (16, Cin, T) and M (16, Cout, T)
+    /// hold only this band's T = rows.count * tilesX * count tiles.
+    private static func convolveBand(_ l: Layout, rows band: Range<Int>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                                     batch n: Int, first: Int, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                                     relu: Bool, scratch: UnsafeMutablePointer<Float>, packedU: [PackedMatrix]?) {
+        let h = Int32(l.h), w = Int32(l.w), hw = l.h * l.w, by0 = Int32(band.lowerBound), by1 = Int32(band.upperBound)
+        let tb = band.count * l.tilesX, t = tb * count   // tiles per sample in the band, in all
+        let v = scratch, m = scratch + 16 * l.cin * t, rows = m + 16 * l.cout * t
+        for c in 0..<l.cin {
+            for j in 0..<count {
+                cwino_input_transform(h, w, by0, by1, x + (c * n + first + j) * hw, v + c * t + j * tb, l.cin * t, rows)
+            }
+        }
+        multiply(l, tiles: t, u: u, v: v, m: m, packedU: packedU)
+        for co in 0..<l.cout {
+            for j in 0..<count {
+                cwino_output_transform(h, w, by0, by1, m + co * t + j * tb, l.cout * t, y + (co * n + first + j) * hw, bias[co], relu ? 1 : 0)
+            }
+        }
+    }
+
+    /// The 16 GEMMs: M[k] (Cout, T) = U[k] (Cout, Cin) x V[k] (Cin, T).
+    private static func multiply(_ l: Layout, tiles t: Int, u: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                                 m: UnsafeMutablePointer<Float>, packedU: [PackedMatrix]?) {
+        let cin = l.cin, cout = l.cout
+        for k in 0..<16 {
+            if let packedU {
+                packedU[k].multiply(v + k * cin * t, ldb: t, n: t, into: m + k * cout * t, ldc: t, bias: nil, relu: false)
+                continue
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(t), Int32(cin),
+                        1, u + k * cout * cin, Int32(cin), v + k * cin * t, Int32(t), 0, m + k * cout * t, Int32(t))
         }
     }
 }
