@@ -22,9 +22,10 @@ struct CalibrateCommand: ParsableCommand {
         should mean what they say. This finds the temperature T that gives the
         lowest loss (negative log-likelihood) on --split and divides the last
         layer's weight and bias by T (an ensemble: every member's, one T for
-        all). The predicted class, hence the accuracy, does not change. The
-        figures (T, loss and expected calibration error before and after) go
-        into the file's provenance under "calibration". Fit on the validation
+        all). A network's predicted class, hence its accuracy, does not
+        change; an ensemble's can on near ties, so the accuracy is measured
+        before and after. The figures (T, loss and expected calibration error
+        before and after) go into the file's provenance under "calibration". Fit on the validation
         split (PublicTest), never on a test split you report.
         """)
 

@@ -18,7 +18,7 @@ struct FerTrain: ParsableCommand {
           # one model file from several runs (mean of their probabilities)
           fer-train ensemble --member runs/fer-vgg/best.safetensors \\
             --member runs/fer-vgg-half/best.safetensors --out runs/ensemble.safetensors
-          # probabilities that mean what they say (accuracy unchanged)
+          # probabilities that mean what they say (a network's predictions unchanged)
           fer-train calibrate --model runs/fer-vgg/best.safetensors \\
             --data ../shared/data/fer2013/fer2013.csv.gz --out runs/fer-vgg/calibrated.safetensors
           # ONNX for other runtimes

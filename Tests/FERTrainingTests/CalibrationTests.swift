@@ -119,7 +119,8 @@ import FERVision
         #expect(report.temperature > 1 && report.lossAfter < report.lossBefore)
         #expect(report.calibrationErrorAfter < report.calibrationErrorBefore)
         #expect(calibrated.provenance["calibration"]?.contains("PublicTest") == true)
-        #expect(report.text.contains("accuracy unchanged, 60.00 %"))
+        #expect(report.changedPredictions == 0 && report.accuracyAfter == report.accuracy)   // one network: argmax kept
+        #expect(report.text.contains("60.00 % (unchanged"))
 
         let out = dir.appendingPathComponent("calibrated.safetensors")
         try ModelFile.save(calibrated, to: out)

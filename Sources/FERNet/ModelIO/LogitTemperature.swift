@@ -1,8 +1,9 @@
 // Temperature scaling folded into a model's weights: dividing every member's
 // logits by T is the same as dividing its last dense layer's weight and bias
 // by T, so a calibrated model is an ordinary model file that every reader
-// (engine, ensembles, ONNX export) runs unchanged. The argmax, hence the
-// accuracy, does not change. It fits nothing (FERTraining's Calibration does).
+// (engine, ensembles, ONNX export) runs unchanged. Each network's argmax does
+// not change (an ensemble's mean of probabilities can, on near ties). It fits
+// nothing (FERTraining's Calibration does).
 
 extension LoadedModel {
     /// The model with each member's logits divided by `temperature` (> 0, finite).

@@ -1,8 +1,10 @@
 // `fer-train calibrate` as a library call: run a model file's networks over one
 // split, fit the temperature that makes their probabilities honest (lowest
 // negative log-likelihood), and return the model with that temperature folded
-// into its last layers, plus the figures before and after. Accuracy does not
-// change. The CLI only parses arguments, prints and saves.
+// into its last layers, plus the figures before and after. A single network's
+// predictions do not change; an ensemble's can, on near ties (one temperature
+// for all members, then the mean of their probabilities), so accuracy is
+// measured on both sides. The CLI only parses arguments, prints and saves.
 import FERNet
 import Foundation
 
@@ -14,8 +16,10 @@ public struct CalibrationReport: Codable, Sendable {
     public var images: Int
     /// Logits are divided by this (> 1: the model was overconfident).
     public var temperature: Double
-    /// The same before and after.
-    public var accuracy: Double
+    /// Before and after (equal for one network; an ensemble's can differ on near ties).
+    public var accuracy: Double, accuracyAfter: Double
+    /// Faces whose predicted class the temperature changed (0 for one network).
+    public var changedPredictions: Int
     public var lossBefore: Double, lossAfter: Double
     /// Expected calibration error, 15 bins.
     public var calibrationErrorBefore: Double, calibrationErrorAfter: Double
@@ -36,7 +40,11 @@ public struct CalibrationReport: Codable, Sendable {
         [
             "model \(model) (\(architecture))",
             "data  \(data) [\(split)], \(images) faces",
-            String(format: "temperature %.4f (logits divided by it; accuracy unchanged, %.2f %%)", temperature, accuracy * 100),
+            String(format: "temperature %.4f (logits divided by it)", temperature),
+            changedPredictions == 0
+                ? String(format: "accuracy    %.2f %% (unchanged: no face changed class)", accuracy * 100)
+                : String(format: "accuracy    %.2f %% -> %.2f %% (%d faces changed class: near ties between members)",
+                         accuracy * 100, accuracyAfter * 100, changedPredictions),
             String(format: "loss        %.4f -> %.4f", lossBefore, lossAfter),
             String(format: "ECE (15 bins) %.4f -> %.4f", calibrationErrorBefore, calibrationErrorAfter),
         ].joined(separator: "\n")
@@ -62,6 +70,8 @@ public enum ModelCalibration {
             model: modelPath, architecture: loaded.architecture, data: dataPath, split: split, images: data.count,
             temperature: t,
             accuracy: Evaluator.evaluate(probabilities: before, labels: data.labels, classes: k).accuracy,
+            accuracyAfter: Evaluator.evaluate(probabilities: after, labels: data.labels, classes: k).accuracy,
+            changedPredictions: (0 ..< data.count).filter { predicted(before, face: $0, classes: k) != predicted(after, face: $0, classes: k) }.count,
             lossBefore: Calibration.negativeLogLikelihood(members: members, labels: data.labels, classes: k, temperature: 1),
             lossAfter: Calibration.negativeLogLikelihood(members: members, labels: data.labels, classes: k, temperature: t),
             calibrationErrorBefore: Calibration.expectedCalibrationError(probabilities: before, labels: data.labels, classes: k),
@@ -72,5 +82,11 @@ public enum ModelCalibration {
         }
         calibrated.provenance["calibration"] = report.provenance + (loaded.provenance["calibration"].map { "; before that, " + $0 } ?? "")
         return (report, calibrated)
+    }
+
+    /// The predicted class of face `i` in probabilities (N, classes).
+    static func predicted(_ p: [Float], face i: Int, classes k: Int) -> Int {
+        let row = p[(i * k) ..< (i * k + k)]
+        return row.indices.max { row[$0] < row[$1] }! - i * k
     }
 }
