@@ -23,11 +23,11 @@ size_t cwino_input_scratch(int h, int w) {
 static inline __mmask16 lanes(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1); }
 
 TARGET void cwino_input_transform(int h, int w, int by0, int by1, const float *plane, float *v, size_t kstride, float *scratch) {
-    int ty = (h + 1) / 2, tx = (w + 1) / 2;
+    int tx = (w + 1) / 2;
     int ld = (tx + 1 + 15) / 16 * 16 + 16;
     int rows = 2 * (by1 - by0) + 2;  // padded rows 2by0 ... 2by1 + 1, i.e. source rows 2by0 - 1 ... 2by1
     // even[r][m] = padded(2by0 + r, 2m) = x(2by0 + r - 1, 2m - 1); odd[r][m] = padded(2by0 + r, 2m + 1) = x(2by0 + r - 1, 2m)
-    float *even = scratch, *odd = scratch + (size_t)(2 * ty + 2) * ld;  // (rows, ld) each
+    float *even = scratch, *odd = scratch + (size_t)rows * ld;  // (rows, ld) each
     // Source columns 32c ... 32c+31 (zero past w) split into 16 even and 16 odd ones.
     const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odds = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
@@ -51,7 +51,6 @@ TARGET void cwino_input_transform(int h, int w, int by0, int by1, const float *p
             _mm512_storeu_ps(e + m + 1, _mm512_permutex2var_ps(x0, odds, x1));   // e[m+i+1] = x(2(m+i)+1)
         }
     }
-    (void)ty;
     for (int by = by0; by < by1; ++by) {
         for (int b0 = 0; b0 < tx; b0 += 16) {
             __mmask16 mk = lanes(tx - b0);

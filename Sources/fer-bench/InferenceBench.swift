@@ -40,7 +40,7 @@ struct InferenceBench: ParsableCommand {
         var engines: [InferenceEngine] = []  // members share scratch buffers, as in EnsembleEngine(networks:)
         for net in nets {
             engines.append(try InferenceEngine(
-                network: net, maxBatch: 32, groupBytes: groupKB > 0 ? groupKB * 1024 : 4 << 20,
+                network: net, maxBatch: 32, groupBytes: groupKB > 0 ? groupKB * 1024 : InferenceEngine.defaultGroupBytes,
                 winogradMinimumSize: winogradMin > 0 ? winogradMin : InferenceEngine.defaultWinogradMinimumSize,
                 winogradMinimumChannels: winogradChannels > 0 ? winogradChannels : InferenceEngine.defaultWinogradMinimumChannels,
                 sharing: engines.first))

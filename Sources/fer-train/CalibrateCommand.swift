@@ -25,8 +25,9 @@ struct CalibrateCommand: ParsableCommand {
         all). A network's predicted class, hence its accuracy, does not
         change; an ensemble's can on near ties, so the accuracy is measured
         before and after. The figures (T, loss and expected calibration error
-        before and after) go into the file's provenance under "calibration". Fit on the validation
-        split (PublicTest), never on a test split you report.
+        before and after) go into the file's provenance under "calibration".
+        Fit on the validation split (PublicTest), never on a test split you
+        report.
         """)
 
     @Option(help: "Model file to calibrate.") var model: String = ModelFile.defaultPath

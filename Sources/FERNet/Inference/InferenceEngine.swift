@@ -45,6 +45,8 @@ public final class InferenceEngine {
     /// 0.47 -> 0.25 ms, whole net 2.7 -> 2.2 ms), else 12 (OpenBLAS repacks U[k] on every
     /// call, which costs more than Winograd saves on 6x6 planes).
     public static let defaultWinogradMinimumSize = PackedGEMMPath.best == .avx512 ? 6 : 12
+    /// Default upper bound of one GEMM's im2col buffer (see `init`'s `groupBytes`).
+    public static let defaultGroupBytes = 4 << 20
     private let groupBytes: Int
 
     /// - Parameters:
@@ -61,7 +63,7 @@ public final class InferenceEngine {
     ///   - sharing: an engine that never runs at the same time as this one (another member of
     ///     an ensemble): its activation and im2col/Winograd buffers are reused where large
     ///     enough, so the members' calls touch the same, cache-warm scratch memory.
-    public init(network: Network, maxBatch: Int = 32, groupBytes: Int = 4 << 20,
+    public init(network: Network, maxBatch: Int = 32, groupBytes: Int = InferenceEngine.defaultGroupBytes,
                 winogradMinimumSize: Int = InferenceEngine.defaultWinogradMinimumSize, winogradMinimumChannels: Int = InferenceEngine.defaultWinogradMinimumChannels,
                 packedConvGEMM: Bool = PackedGEMMPath.best == .avx512, sharing: InferenceEngine? = nil) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }

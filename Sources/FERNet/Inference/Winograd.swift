@@ -177,6 +177,7 @@ enum Winograd {
             }
         }
     }
+
     /// The AVX-512 path for tile rows `rows` of the samples: V (16, Cin, T) and M (16, Cout, T)
     /// hold only this band's T = rows.count * tilesX * count tiles.
     private static func convolveBand(_ l: Layout, rows band: Range<Int>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,

@@ -84,13 +84,12 @@ public enum Calibration {
         var count = [Int](repeating: 0, count: bins), right = [Int](repeating: 0, count: bins)
         var confidence = [Double](repeating: 0, count: bins)
         for (i, y) in labels.enumerated() {
-            let row = p[i * k ..< (i + 1) * k]
-            let top = row.indices.max { row[$0] < row[$1] }!
-            let conf = Double(row[top])
+            let top = Evaluator.predictedClass(p, face: i, classes: k)
+            let conf = Double(p[i * k + top])
             let b = min(bins - 1, max(0, Int(conf * Double(bins))))
             count[b] += 1
             confidence[b] += conf
-            if top - i * k == Int(y) { right[b] += 1 }
+            if top == Int(y) { right[b] += 1 }
         }
         var ece = 0.0
         for b in 0 ..< bins where count[b] > 0 { ece += abs(Double(right[b]) - confidence[b]) }

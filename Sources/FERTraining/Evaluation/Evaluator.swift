@@ -102,15 +102,19 @@ public enum Evaluator {
         }
     }
 
+    /// The predicted class of face `i` in probabilities (N, classes): its most probable one.
+    public static func predictedClass(_ probs: [Float], face i: Int, classes k: Int) -> Int {
+        let row = probs[i * k ..< (i + 1) * k]
+        return row.indices.max { row[$0] < row[$1] }! - i * k
+    }
+
     /// Metrics of probabilities (N, K) against the dataset's labels.
     public static func evaluate(probabilities probs: [Float], labels: [UInt8], classes k: Int) -> Evaluation {
         var cm = ConfusionMatrix(classes: k)
         var loss = 0.0
         for (i, y) in labels.enumerated() {
-            let row = probs[i * k ..< (i + 1) * k]
-            let predicted = row.indices.max { row[$0] < row[$1] }! - i * k
-            cm.add(truth: Int(y), predicted: predicted)
-            loss -= log(max(Double(row[i * k + Int(y)]), 1e-12))
+            cm.add(truth: Int(y), predicted: predictedClass(probs, face: i, classes: k))
+            loss -= log(max(Double(probs[i * k + Int(y)]), 1e-12))
         }
         return Evaluation(probabilities: probs, confusion: cm, loss: labels.isEmpty ? 0 : loss / Double(labels.count),
                           calibrationError: Calibration.expectedCalibrationError(probabilities: probs, labels: labels, classes: k))

@@ -71,7 +71,9 @@ public enum ModelCalibration {
             temperature: t,
             accuracy: Evaluator.evaluate(probabilities: before, labels: data.labels, classes: k).accuracy,
             accuracyAfter: Evaluator.evaluate(probabilities: after, labels: data.labels, classes: k).accuracy,
-            changedPredictions: (0 ..< data.count).filter { predicted(before, face: $0, classes: k) != predicted(after, face: $0, classes: k) }.count,
+            changedPredictions: (0 ..< data.count).filter {
+                Evaluator.predictedClass(before, face: $0, classes: k) != Evaluator.predictedClass(after, face: $0, classes: k)
+            }.count,
             lossBefore: Calibration.negativeLogLikelihood(members: members, labels: data.labels, classes: k, temperature: 1),
             lossAfter: Calibration.negativeLogLikelihood(members: members, labels: data.labels, classes: k, temperature: t),
             calibrationErrorBefore: Calibration.expectedCalibrationError(probabilities: before, labels: data.labels, classes: k),
@@ -82,11 +84,5 @@ public enum ModelCalibration {
         }
         calibrated.provenance["calibration"] = report.provenance + (loaded.provenance["calibration"].map { "; before that, " + $0 } ?? "")
         return (report, calibrated)
-    }
-
-    /// The predicted class of face `i` in probabilities (N, classes).
-    static func predicted(_ p: [Float], face i: Int, classes k: Int) -> Int {
-        let row = p[(i * k) ..< (i * k + k)]
-        return row.indices.max { row[$0] < row[$1] }! - i * k
     }
 }
