@@ -6,6 +6,7 @@
 //   FERVision                  Swift wrappers over COpenCV + the one face preprocessing
 //   FERTraining                datasets, augmentation, training loop, evaluation
 //   FERCam                     frame sources, detection, tracking, sinks
+//   FERSignals                 signals → callbacks on a thread (CSignals: handler + pipe)
 //   fer-cam, fer-train, fer-bench   executables: argument parsing and wiring only
 import PackageDescription
 
@@ -41,6 +42,9 @@ let package = Package(
         ),
         // C shim over libv4l2 (mmap streaming).
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
+        // Signals → a pipe (sigaction handler); FERSignals reads it on a thread.
+        .target(name: "CSignals"),
+        .target(name: "FERSignals", dependencies: ["CSignals"]),
 
         // Packed-weight SGEMM for inference (AVX-512 / AVX2 / plain C, chosen at run time).
         .target(name: "CGEMM"),
@@ -51,7 +55,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "FERCam", dependencies: [
-            "FERNet", "FERVision", "CV4L2",
+            "FERNet", "FERVision", "CV4L2", "FERSignals",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -69,7 +73,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "fer-train", dependencies: [
-            "FERTraining",
+            "FERTraining", "FERSignals",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -83,6 +87,7 @@ let package = Package(
         .testTarget(name: "FERVisionTests", dependencies: ["FERVision"]),
         .testTarget(name: "FERTrainingTests", dependencies: ["FERTraining"]),
         .testTarget(name: "FERCamTests", dependencies: ["FERCam"]),
+        .testTarget(name: "FERSignalsTests", dependencies: ["FERSignals"]),
         .testTarget(name: "FERStreamTests", dependencies: [
             "FERStream", .product(name: "Logging", package: "swift-log"),
         ]),

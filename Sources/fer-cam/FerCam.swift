@@ -192,9 +192,9 @@ struct FerCam: ParsableCommand {
         let processor = FrameProcessor(detector: detector, classifier: classifier, config: config)
         let pipeline = Pipeline(source: input, processor: processor,
                                 sinks: sinks, config: config, logger: logger)
-        let service = ServiceWiring(pipeline: pipeline, processor: processor, log: log, configPath: configFile, logger: logger)
+        let service = try ServiceWiring(pipeline: pipeline, processor: processor, log: log, configPath: configFile, logger: logger)
         streamWiring?.watch(pipeline)
-        let signals = StopSignals { [pipeline] sig in
+        let signals = try StopSignals { [pipeline] sig in
             logger.info("signal \(sig): stopping")
             service.stopping()
             pipeline.stop()

@@ -11,7 +11,7 @@ final class ServiceWiring: @unchecked Sendable {
     private var hangup: HangupSignal?
     private var running: ConfigFile?   // the config in force; read and replaced only on the SIGHUP queue
 
-    init(pipeline: Pipeline, processor: FrameProcessor, log: JSONLinesSink, configPath: String?, logger: Logger) {
+    init(pipeline: Pipeline, processor: FrameProcessor, log: JSONLinesSink, configPath: String?, logger: Logger) throws(CamError) {
         let monitor = ServiceMonitor(notifier: SystemdNotifier(environment: ProcessInfo.processInfo.environment),
                                      health: { [pipeline] in pipeline.health })
         self.monitor = monitor
@@ -19,7 +19,7 @@ final class ServiceWiring: @unchecked Sendable {
         pipeline.onCameraChange { monitor.cameraChanged($0) }
         running = configPath.flatMap { try? ConfigLoading.load($0) }
         let mailbox = processor.policyMailbox, events = processor.config.events
-        hangup = HangupSignal { [log, self] in
+        hangup = try HangupSignal { [log, self] in
             do throws(CamError) {
                 try log.reopen()
                 if log.path != "-" { logger.info("SIGHUP: reopened detection log \(log.path)") }

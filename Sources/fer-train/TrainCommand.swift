@@ -228,7 +228,7 @@ struct TrainCommand: ParsableCommand {
         }
         printer.handle(.note("recipe: \(Trainer.recipeText(trainer.config))"))
         printer.handle(.note("network \(trainer.network.spec.name): \(trainer.network.parameterCount) parameters; \(trainer.batchesPerEpoch) batches per epoch; \(threads) threads; out \(outDir)"))
-        let stop = StopSignal { sig in
+        let stop = try StopSignal { sig in
             FileHandle.standardError.write(Data("\nsignal \(sig): writing a checkpoint after this batch (send it again to quit at once)\n".utf8))
         }
         let summary = try trainer.run(maxSteps: maxSteps, checkpointEvery: checkpointEvery, shouldStop: { stop.isRequested })

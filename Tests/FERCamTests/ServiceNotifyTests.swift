@@ -9,14 +9,14 @@ import Glibc
 #endif
 @testable import FERCam
 
-/// A message with the monotonic second it arrived.
-struct Received { var text: String; var at: Double }
+/// A message received on the notify socket.
+struct Received { var text: String }
 
 func collect(_ sock: NotifySocket, until done: ([Received]) -> Bool, timeout: Double) -> [Received] {
     var out: [Received] = []
     let start = Date()
     while Date().timeIntervalSince(start) < timeout, !done(out) {
-        if let m = sock.receive() { out.append(Received(text: m, at: Date().timeIntervalSince(start))) }
+        if let m = sock.receive() { out.append(Received(text: m)) }
     }
     return out
 }
@@ -28,17 +28,17 @@ func collect(_ sock: NotifySocket, until done: ([Received]) -> Bool, timeout: Do
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let d = try Daemon(["--source", "test", "--size", "320x240", "--log", dir + "/e.jsonl"],
                            environment: ["NOTIFY_SOCKET": sock.path, "WATCHDOG_USEC": "1000000"])
-        // Ready first (startup may be slow under load), then 3 s of pings.
+        // Ready first (startup may be slow under load), then pings keep coming
+        // (their rate limit is checked in-process below, with no clock in the way).
         let before = collect(sock, until: { $0.contains { $0.text.hasPrefix("READY=1") } }, timeout: 60)
         #expect(before.contains { $0.text.hasPrefix("READY=1") }, "no READY=1 within 60 s: \(d.stderr)")
-        let after = collect(sock, until: { _ in false }, timeout: 3.2)
-        let pings = after.filter { $0.text == "WATCHDOG=1" }.count
-        #expect(pings >= 3, "\(pings) watchdog pings in 3 s (want ~6): \(after.map(\.text))")
-        #expect(pings <= 12, "\(pings) watchdog pings in 3 s: rate-limited to one per half interval")
+        let pings = { (r: [Received]) in r.filter { $0.text == "WATCHDOG=1" }.count }
+        let after = collect(sock, until: { pings($0) >= 3 && $0.contains { $0.text.contains("fps") } }, timeout: 60)
+        #expect(pings(after) >= 3, "watchdog pings after READY: \(after.map(\.text))")
         let statuses = (before + after).map(\.text).filter { $0.contains("STATUS=") }
         #expect(statuses.contains { $0.contains("camera streaming") && $0.contains("fps") }, "\(statuses)")
         d.signal(SIGTERM)
-        let tail = collect(sock, until: { $0.contains { $0.text == "STOPPING=1" } }, timeout: 5)
+        let tail = collect(sock, until: { $0.contains { $0.text == "STOPPING=1" } }, timeout: 30)
         #expect(tail.contains { $0.text == "STOPPING=1" }, "no STOPPING=1: \(tail.map(\.text))")
         #expect(d.waitForExit(within: 10) == 0, "\(d.stderr)")
     }

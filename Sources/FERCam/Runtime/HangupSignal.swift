@@ -1,25 +1,18 @@
-// SIGHUP → one callback on a dispatch queue (never inside the signal
-// handler): the daemon reopens its log (logrotate) and re-reads its config.
-// Only SIGHUP; SIGINT/SIGTERM are StopSignals'.
-import Dispatch
+// SIGHUP → one callback on a thread of its own (never inside the signal
+// handler), through FERSignals.SignalWatcher: the daemon reopens its log
+// (logrotate) and re-reads its config. Only SIGHUP; SIGINT/SIGTERM are StopSignals'.
+import FERSignals
 import Foundation
 
 public final class HangupSignal: @unchecked Sendable {
-    private var source: DispatchSourceSignal?
-    private let queue = DispatchQueue(label: "fer-cam.sighup")
+    private let watcher: SignalWatcher
 
-    public init(_ onHangup: @escaping @Sendable () -> Void) {
-        signal(SIGHUP, SIG_IGN)
-        let s = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
-        s.setEventHandler { onHangup() }
-        s.resume()
-        source = s
+    public init(_ onHangup: @escaping @Sendable () -> Void) throws(CamError) {
+        do { watcher = try SignalWatcher([SIGHUP], name: "sighup") { _ in onHangup() } } catch {
+            throw .internalError("cannot install the SIGHUP handler: \(error)")
+        }
     }
 
     /// Restores default handling.
-    public func cancel() {
-        source?.cancel()
-        source = nil
-        signal(SIGHUP, SIG_DFL)
-    }
+    public func cancel() { watcher.cancel() }
 }

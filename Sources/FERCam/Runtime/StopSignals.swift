@@ -1,32 +1,20 @@
-// SIGINT / SIGTERM → one callback (e.g. Pipeline.stop), delivered on a
-// dispatch queue instead of inside the signal handler. A second signal while
-// stopping is ignored; the run finishes its log first. No other signals.
-import Dispatch
+// SIGINT / SIGTERM → one callback (e.g. Pipeline.stop) on a thread of its
+// own, through FERSignals.SignalWatcher. A second signal while stopping is
+// passed on too; the callback decides (Pipeline.stop is idempotent, so the
+// run still finishes its log first). No other signals.
+import FERSignals
 import Foundation
 
 public final class StopSignals: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "fer-cam.signals")
+    private let watcher: SignalWatcher
 
     /// Starts listening; `onStop` receives the signal number.
-    public init(_ onStop: @escaping @Sendable (Int32) -> Void) {
-        // Sources first, default action off second: a signal that arrives in
-        // between ends the process the default way instead of being ignored
-        // (ignoring first once lost a SIGTERM and left the daemon running).
-        for sig in [SIGINT, SIGTERM] {
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            s.setEventHandler { onStop(sig) }
-            s.resume()
-            sources.append(s)
+    public init(_ onStop: @escaping @Sendable (Int32) -> Void) throws(CamError) {
+        do { watcher = try SignalWatcher([SIGINT, SIGTERM], name: "stop signals", handler: onStop) } catch {
+            throw .internalError("cannot install the SIGINT/SIGTERM handler: \(error)")
         }
-        for sig in [SIGINT, SIGTERM] { signal(sig, SIG_IGN) }
     }
 
     /// Restores default handling.
-    public func cancel() {
-        for s in sources { s.cancel() }
-        sources = []
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-    }
+    public func cancel() { watcher.cancel() }
 }
