@@ -1,5 +1,7 @@
 // Shared fixtures of the ModelIO tests (specs, seeded tensors, temp folders,
-// the Python runner) and the tests of ModelSpec.parameterShapes().
+// the process runner the Python helpers go through, FER2013 faces) and the
+// tests of ModelSpec.parameterShapes(). Which Python runs is TestPython's
+// business (TestSupport.swift), not this file's.
 
 import Foundation
 import Testing
@@ -85,12 +87,18 @@ enum ModelIOFixtures {
                              stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
-    /// Checks that python3 can import `modules`; returns nil when it can, or
-    /// the message the test should fail with.
+    /// Checks that the tests' Python (TestPython: .venv/bin/python) can import
+    /// `modules`; returns nil when it can, or the message the test should fail with.
     static func pythonMissing(_ modules: [String]) -> String? {
-        let result = try? run(["python3", "-c", "import " + modules.joined(separator: ", ")])
-        guard let result, result.status == 0 else {
-            return "python3 with \(modules.joined(separator: ", ")) is needed for this test; run `scripts/setup --tests` (\(result?.stderr.split(separator: "\n").last ?? "python3 not found"))"
+        let result: ProcessResult
+        do {
+            result = try TestPython.run(["-c", "import " + modules.joined(separator: ", ")])
+        } catch {
+            return "\(error)"
+        }
+        guard result.status == 0 else {
+            let reason = result.stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
+            return "\(TestPython.interpreter.path) cannot import \(modules.joined(separator: ", ")) (\(reason)); run `scripts/setup --tests`"
         }
         return nil
     }
@@ -128,7 +136,7 @@ enum ModelIOFixtures {
 
     /// Runs one helper script from Tests/FERNetTests/Python.
     static func runScript(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
-        try run(["python3", pythonFolder.appendingPathComponent(name).path] + arguments, stdin: stdin)
+        try TestPython.run([pythonFolder.appendingPathComponent(name).path] + arguments, stdin: stdin)
     }
 }
 

@@ -3,7 +3,7 @@
 // runs in inference mode on real FER2013 faces; the same model goes through
 // the model file and ONNX export and is run by onnxruntime (Python helper);
 // every probability must agree to 1e-4. Needs ../shared/data/fer2013 and
-// `scripts/setup --tests` (python3 with onnxruntime and numpy).
+// `scripts/setup --tests` (.venv with onnxruntime and numpy; see TestPython).
 
 import Foundation
 import Testing

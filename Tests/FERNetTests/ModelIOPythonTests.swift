@@ -2,7 +2,7 @@
 // scripts (Tests/FERNetTests/Python): the `safetensors` package reads our model
 // files and writes files our reader accepts; `onnx.checker` accepts our ONNX
 // export and onnxruntime runs it. Fails with a hint when Python or a package
-// is missing (`scripts/setup --tests` installs them).
+// is missing (`scripts/setup --tests` installs them into .venv; see TestPython).
 
 import Foundation
 import Testing

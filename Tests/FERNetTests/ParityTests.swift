@@ -1,6 +1,7 @@
 // Parity with an independent implementation: the same networks run through
-// Reference/reference_forward.py (NumPy, float64). Needs python3 with numpy
-// (scripts/setup --tests installs it); fails with that hint when missing.
+// Reference/reference_forward.py (NumPy, float64) in the tests' Python
+// (TestPython: .venv, made by scripts/setup --tests); fails with that hint
+// when the venv or numpy is missing. Does not check speed.
 
 import Foundation
 import Testing
@@ -46,22 +47,20 @@ import Testing
         try write("x.bin", x.toArray())
         let manifest: [String: Any] = ["input": "x.bin", "input_shape": x.shape, "training": training, "layers": layers]
         try JSONSerialization.data(withJSONObject: manifest).write(to: dir.appendingPathComponent("manifest.json"))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script.path, dir.path]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard p.terminationStatus == 0 else {
-            throw ParityError.referenceFailed("python3 \(script.path) failed (\(p.terminationStatus)): \(message)\nHINT: run scripts/setup --tests (installs numpy)")
+        // TestPython.run collects stdout and stderr while the child runs (through files), so
+        // a chatty or failing script can never block on a full pipe.
+        let result = try TestPython.run([script.path, dir.path])
+        guard result.status == 0 else {
+            throw ParityError.referenceFailed("\(TestPython.interpreter.path) \(script.path) failed (exit status \(result.status)): \(result.stderr)\nHINT: run scripts/setup --tests (installs numpy into .venv)")
         }
         let data = try Data(contentsOf: dir.appendingPathComponent("output.bin"))
         return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 
-    enum ParityError: Error { case referenceFailed(String) }
+    enum ParityError: Error, CustomStringConvertible {
+        case referenceFailed(String)
+        var description: String { switch self { case .referenceFailed(let message): message } }
+    }
 
     static let mixed = ModelSpec(name: "mixed", input: [2, 11, 11], layers: [
         .conv2d(name: "c1", outChannels: 6, kernel: 3, stride: 1, padding: 1),

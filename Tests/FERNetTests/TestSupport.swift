@@ -1,8 +1,38 @@
-// Helpers shared by the FERNet tests: random tensors, and a finite-difference
+// Helpers shared by the FERNet tests: random tensors, a finite-difference
 // gradient check for any Layer against the loss L = sum(y * r) with a fixed
-// random r (so dL/dy = r). Central differences, loss summed in Double.
+// random r (so dL/dy = r; central differences, loss summed in Double), and
+// TestPython, the one place the tests find the Python they run (the
+// checkout's .venv; never the system python3 or whatever is first on PATH).
 
+import Foundation
 @testable import FERNet
+
+/// The Python interpreter of the tests: `.venv/bin/python` in the package root,
+/// made by `scripts/setup --tests` (Debian's python3 -m venv, with onnxruntime,
+/// numpy, safetensors, onnx and h5py). Does not create or repair the venv.
+enum TestPython {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let venv = packageRoot.appendingPathComponent(".venv")
+    static let interpreter = venv.appendingPathComponent("bin/python")
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The interpreter's path; throws, naming `scripts/setup --tests`, when the venv is missing.
+    static func path() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: interpreter.path) else {
+            throw Missing(description: "the tests' Python \(interpreter.path) is missing; run `scripts/setup --tests` from \(packageRoot.path) (it creates \(venv.path) with Debian's python3 -m venv and installs onnxruntime, numpy, safetensors, onnx, h5py)")
+        }
+        return interpreter.path
+    }
+
+    /// Runs the venv's Python with `arguments` (a script and its arguments, or `-c CODE`),
+    /// through ModelIOFixtures.run (output through files: no pipe can fill and block).
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> ModelIOFixtures.ProcessResult {
+        try ModelIOFixtures.run([try path()] + arguments, stdin: stdin)
+    }
+}
 
 func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
     let rng = SeededRandom(seed: seed)

@@ -29,7 +29,7 @@ def main() -> int:
         import numpy as np
         import tensorflow as tf
     except ImportError as e:
-        print(f"seed_loop: {e}; install with `python3 -m pip install opencv-python-headless tensorflow-cpu`", file=sys.stderr)
+        print(f"seed_loop: {e}; run it as scripts/compare-pipeline does, with .venv/bin/python; `scripts/setup --python tensorflow-cpu 'opencv-python-headless<5'` installs them there", file=sys.stderr)
         return 69
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from tf_train_bench import build  # the same Keras rebuild of seed4 the training comparison uses

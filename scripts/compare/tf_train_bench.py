@@ -67,7 +67,7 @@ def main() -> int:
         import numpy as np
         import tensorflow as tf
     except ImportError as e:
-        print(f"tf_train_bench: {e}; install with `python3 -m pip install tensorflow-cpu`", file=sys.stderr)
+        print(f"tf_train_bench: {e}; run it with .venv/bin/python; `scripts/setup --python tensorflow-cpu` installs it there", file=sys.stderr)
         return 69
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)

@@ -1,4 +1,0 @@
-import Testing
-@testable import FERNet
-
-@Test func moduleLoads() { #expect(FERNetModule.name == "FERNet") }
