@@ -1,7 +1,8 @@
 // Shared fixtures of the ModelIO tests (specs, seeded tensors, temp folders,
 // the process runner the Python helpers go through, FER2013 faces) and the
-// tests of ModelSpec.parameterShapes(). Which Python runs is TestPython's
-// business (TestSupport.swift), not this file's.
+// tests of ModelSpec.parameterShapes() and of TestPython (it runs the .venv
+// interpreter; large output on both streams and the exit status come back).
+// Which Python runs is decided in TestSupport.swift, not here.
 
 import Foundation
 import Testing
@@ -193,5 +194,24 @@ struct SplitMix64 {
     @Test func invalidSpecThrows() {
         let bad = ModelSpec(name: "bad", input: [1, 4, 4], layers: [.dense(name: "fc", outFeatures: 3)])
         #expect(throws: ModelSpecError.self) { try bad.parameterShapes() }
+    }
+}
+
+/// The Python the tests run (TestPython) and the runner it goes through.
+@Suite struct TestPythonTests {
+    @Test func runsTheVenvInterpreter() throws {
+        let r = try TestPython.run(["-c", "import sys; print(sys.prefix)"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let prefix = String(decoding: r.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(URL(fileURLWithPath: prefix).resolvingSymlinksInPath().path == TestPython.venv.resolvingSymlinksInPath().path)
+    }
+
+    /// Far more than a pipe holds (64 KiB) on both streams, then a failing exit:
+    /// all of it comes back and the status is the child's.
+    @Test func collectsLargeStdoutAndStderrAndTheExitStatus() throws {
+        let r = try TestPython.run(["-c", "import sys; sys.stderr.write('e' * 1_000_000); sys.stdout.write('o' * 1_000_000); sys.exit(3)"])
+        #expect(r.status == 3)
+        #expect(r.stdout.count == 1_000_000 && r.stdout.allSatisfy { $0 == UInt8(ascii: "o") })
+        #expect(r.stderr.count == 1_000_000 && r.stderr.allSatisfy { $0 == "e" })
     }
 }
