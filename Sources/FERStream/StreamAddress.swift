@@ -68,6 +68,8 @@ public enum StreamConfigError: Error, Equatable, CustomStringConvertible {
     case tokenRequired(StreamAddress)
     case emptyToken
     case badFPSCap(Double)
+    case badMaxClients(Int)
+    case badTimeouts(String)
 
     public var description: String {
         switch self {
@@ -81,6 +83,11 @@ public enum StreamConfigError: Error, Equatable, CustomStringConvertible {
             return "--stream-token is empty: give a secret of at least one character"
         case .badFPSCap(let fps):
             return "--stream-fps \(fps): must be a positive number of frames per second"
+        case .badMaxClients(let n):
+            return "--stream-max-clients \(n): must be at least 1 (it caps MJPEG viewers and /events clients "
+                + "served at once; default \(StreamLimits.defaultMaxClients))"
+        case .badTimeouts(let what):
+            return "stream limits: timeouts must be positive and Retry-After at least 1 s, got \(what)"
         }
     }
 }

@@ -17,6 +17,10 @@ final class StreamMetrics: Sendable {
     let eventsPublished: Counter
     let streamViewers: Gauge
     let eventClients: Gauge
+    let streamClients: Gauge
+    let streamClientsMax: Gauge
+    let streamClientsRefused: Counter
+    let streamClientsStalled: Counter
     let cameraUp: Gauge
     let lastFrameAge: Gauge
     private let cameraStates: [String: Gauge]
@@ -40,6 +44,10 @@ final class StreamMetrics: Sendable {
         eventsPublished = r.makeCounter(descriptor: .named("fer_events_published_total", help: "Detection events handed to the stream."))
         streamViewers = r.makeGauge(descriptor: .named("fer_stream_viewers", help: "Clients connected to /stream.mjpg."))
         eventClients = r.makeGauge(descriptor: .named("fer_stream_event_clients", help: "Clients connected to /events."))
+        streamClients = r.makeGauge(descriptor: .named("fer_stream_clients", help: "Long-lived clients (MJPEG viewers and /events clients) holding a slot."))
+        streamClientsMax = r.makeGauge(descriptor: .named("fer_stream_clients_max", help: "Most long-lived clients served at once (--stream-max-clients)."))
+        streamClientsRefused = r.makeCounter(descriptor: .named("fer_stream_clients_refused_total", help: "MJPEG and /events requests answered 503 because all client slots were taken."))
+        streamClientsStalled = r.makeCounter(descriptor: .named("fer_stream_clients_stalled_total", help: "Streaming clients closed because their socket accepted nothing for too long."))
         cameraUp = r.makeGauge(descriptor: .named("fer_camera_up", help: "1 while the camera delivers frames, else 0."))
         lastFrameAge = r.makeGauge(descriptor: .named("fer_last_frame_age_seconds", help: "Seconds since the last published frame (-1 before the first)."))
         var states: [String: Gauge] = [:]

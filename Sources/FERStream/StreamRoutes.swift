@@ -1,6 +1,8 @@
 // StreamRoutes: the HTTP endpoints — / (page), /stream.mjpg, /events, /snapshot.jpg,
 // /metrics, /healthz — as handlers over a StreamHub. Streaming handlers hold no frame
-// queue: each viewer pulls the newest frame when its socket has room.
+// queue: each viewer pulls the newest frame when its socket has room. /stream.mjpg and
+// /events first take a slot from the ClientGate (503 with Retry-After when none is free);
+// the other endpoints answer at once and are never refused.
 import Hummingbird
 
 struct StreamRoutes: Sendable {
@@ -9,6 +11,10 @@ struct StreamRoutes: Sendable {
     let frameInterval: Duration?
     /// "?token=..." appended to the page's sub-resource URLs; "" without a token.
     let tokenQuery: String
+    /// Admits long-lived clients (MJPEG and /events) up to the limit.
+    let gate: ClientGate
+    /// The Retry-After seconds of a refusal.
+    let retryAfterSeconds: Int
 
     static let paths: Set<String> = ["/", "/stream.mjpg", "/events", "/snapshot.jpg", "/metrics", "/healthz"]
 
@@ -28,16 +34,20 @@ struct StreamRoutes: Sendable {
     }
 
     func mjpeg(_ context: StreamRequestContext) -> Response {
+        guard let slot = admit(context) else { return refused() }
         let hub = self.hub, interval = self.frameInterval
         let headers: HTTPFields = [
             .contentType: EncodedFrame.contentType, .cacheControl: "no-store, no-cache, must-revalidate",
         ]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             // Subscribed for exactly as long as this body is being written.
+            defer { slot.release() }
             let (frames, end) = hub.subscribeFrames()
             context.onConnectionClose { end.finish() }
             for await frame in frames {
+                slot.writing()
                 try await writer.write(frame.part)
+                slot.wrote()
                 hub.didSendFrame()
                 if let interval { try await Task.sleep(until: .now + interval) }
             }
@@ -46,6 +56,7 @@ struct StreamRoutes: Sendable {
     }
 
     func events(_ request: Request, _ context: StreamRequestContext) -> Response {
+        guard let slot = admit(context) else { return refused() }
         let hub = self.hub
         let lastID = request.headers[FieldName("Last-Event-ID")!].flatMap { Int($0.trimmingWhitespace()) }
         let headers: HTTPFields = [
@@ -53,13 +64,31 @@ struct StreamRoutes: Sendable {
             FieldName("X-Accel-Buffering")!: "no",
         ]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer { slot.release() }
             let (messages, end) = hub.subscribeEvents(after: lastID)
             context.onConnectionClose { end.finish() }
             for await chunk in messages {
+                slot.writing()
                 try await writer.write(chunk)
+                slot.wrote()
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// A slot for this connection's stream, freed when the body ends or the connection closes
+    /// (whichever comes first; the body may never start if the client left at once).
+    private func admit(_ context: StreamRequestContext) -> ClientSlot? {
+        guard let slot = gate.admit(close: context.closeConnection) else { return nil }
+        context.onConnectionClose { slot.release() }
+        return slot
+    }
+
+    func refused() -> Response {
+        plainText(.serviceUnavailable,
+                  "503 too many stream clients: all \(gate.limit) slots (MJPEG viewers and /events clients together) are in use; "
+                  + "retry in \(retryAfterSeconds) s, close another viewer, or raise --stream-max-clients\n",
+                  extra: [.retryAfter: "\(retryAfterSeconds)"])
     }
 
     func snapshot() -> Response {

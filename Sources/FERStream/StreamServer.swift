@@ -1,7 +1,8 @@
 // StreamServer: the Hummingbird 2 application serving a StreamHub over HTTP/1.1 on one
 // address. `run()` serves until `stop()` (graceful: the listener closes, open streams end,
 // then it returns) or until its task is cancelled (abrupt); `port()` waits for the bound
-// port (useful with port 0). It does not parse command lines.
+// port (useful with port 0). Its StreamLimits cap long-lived clients (a ClientGate),
+// close idle connections and stalled clients. It does not parse command lines.
 import Dispatch
 import Hummingbird
 import Logging
@@ -13,6 +14,8 @@ public final class StreamServer: Sendable {
     public let address: StreamAddress
     private let token: String?
     private let fpsCap: Double?
+    public let limits: StreamLimits
+    let gate: ClientGate
     private let logger: Logger
     private let stopSignal: AsyncStream<Void>
     private let stopContinuation: AsyncStream<Void>.Continuation
@@ -26,11 +29,16 @@ public final class StreamServer: Sendable {
         var background: Task<Void, any Error>?
     }
 
-    /// Refuses a non-loopback address without a token, an empty token and a non-positive fps cap.
+    /// Refuses a non-loopback address without a token, an empty token, a non-positive fps cap
+    /// and limits that do not validate (a client limit below 1).
     public init(hub: StreamHub, address: StreamAddress, token: String?, fpsCap: Double?,
+                limits: StreamLimits = StreamLimits(),
                 logger: Logger = Logger(label: "fer.stream")) throws(StreamConfigError) {
         try address.validate(token: token)
         if let fpsCap, !(fpsCap > 0 && fpsCap.isFinite) { throw .badFPSCap(fpsCap) }
+        try limits.validate()
+        self.limits = limits
+        gate = ClientGate(limit: limits.maxClients, stalledAfter: limits.stalledAfter, metrics: hub.metrics)
         self.hub = hub
         self.address = address
         self.token = token
@@ -51,17 +59,18 @@ public final class StreamServer: Sendable {
         let router = Router(context: StreamRequestContext.self)
         router.middlewares.add(AccessGuard<StreamRequestContext>(token: token, knownPaths: StreamRoutes.paths))
         let interval = fpsCap.map { Duration.nanoseconds(Int64(1e9 / $0)) }
-        StreamRoutes(hub: hub, frameInterval: interval, tokenQuery: Self.tokenQuery(token)).register(on: router)
+        StreamRoutes(hub: hub, frameInterval: interval, tokenQuery: Self.tokenQuery(token), gate: gate,
+                     retryAfterSeconds: limits.retryAfterSeconds).register(on: router)
 
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Self.nanoseconds(limits.idleTimeout)))),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
             onServerRunning: { [weak self] channel in self?.listening(on: channel.localAddress?.port ?? -1) },
             logger: logger
         )
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let hub = self.hub, stopSignal = self.stopSignal
+        let hub = self.hub, stopSignal = self.stopSignal, gate = self.gate
         do {
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask { try await services.run(); return true }
@@ -69,6 +78,7 @@ public final class StreamServer: Sendable {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .seconds(1))
                         hub.tick()
+                        gate.closeStalled()
                     }
                     return false
                 }
@@ -101,6 +111,9 @@ public final class StreamServer: Sendable {
         }
         failed("server stopped")
     }
+
+    /// Long-lived clients (MJPEG viewers and /events clients) holding a slot now.
+    public var clientCount: Int { gate.count }
 
     /// Makes `run()` return: the listener closes and every open stream ends.
     public func stop() {
@@ -156,6 +169,11 @@ public final class StreamServer: Sendable {
             return s.waiters
         }
         waiters.forEach { $0.resume(throwing: StreamServerError.notRunning(why)) }
+    }
+
+    static func nanoseconds(_ d: Duration) -> Int64 {
+        let (s, atto) = d.components
+        return s * 1_000_000_000 + atto / 1_000_000_000
     }
 
     /// "?token=<percent-encoded>" or "".

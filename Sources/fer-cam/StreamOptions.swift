@@ -1,5 +1,6 @@
 // fer-cam's --stream flags (an @OptionGroup): where the HTTP overlay stream
-// listens, its access token and its frame-rate cap, with their usage checks.
+// listens, its access token, its frame-rate cap and its client limit, with their
+// usage checks.
 // Parsing and checking only; StreamWiring builds the server from these.
 import ArgumentParser
 import FERStream
@@ -27,6 +28,16 @@ struct StreamOptions: ParsableArguments {
         "Send each viewer at most N frames per second (default: every processed frame).", valueName: "n"))
     var fps: Double?
 
+    @Option(name: .customLong("stream-max-clients"), help: ArgumentHelp(
+        "Serve at most N MJPEG viewers and /events clients at once (default \(StreamLimits.defaultMaxClients)); one more gets 503 with Retry-After. "
+        + "An open page uses two. /, /snapshot.jpg, /metrics and /healthz are never refused.", valueName: "n"))
+    var maxClients: Int?
+
+    /// The server's limits: --stream-max-clients, the library's defaults otherwise.
+    var limits: StreamLimits {
+        StreamLimits(maxClients: maxClients ?? StreamLimits.defaultMaxClients)
+    }
+
     /// The parsed address, nil without --stream. Malformed values are usage errors (64).
     func parsedAddress() throws(ValidationError) -> StreamAddress? {
         guard let address else { return nil }
@@ -41,8 +52,11 @@ struct StreamOptions: ParsableArguments {
         if let fps, !(fps > 0 && fps.isFinite && fps <= 240) {
             throw ValidationError("--stream-fps must be in (0, 240], got \(fps)")
         }
-        if address == nil && (token != nil || fps != nil) {
-            throw ValidationError("--stream-token and --stream-fps need --stream ADDR")
+        if let maxClients, maxClients < 1 {
+            throw ValidationError(StreamConfigError.badMaxClients(maxClients).description)
+        }
+        if address == nil && (token != nil || fps != nil || maxClients != nil) {
+            throw ValidationError("--stream-token, --stream-fps and --stream-max-clients need --stream ADDR")
         }
     }
 }

@@ -39,7 +39,8 @@ final class StreamWiring: @unchecked Sendable {
         }
         hub = StreamHub()
         do {
-            server = try StreamServer(hub: hub, address: address, token: options.token, fpsCap: options.fps, logger: logger)
+            server = try StreamServer(hub: hub, address: address, token: options.token, fpsCap: options.fps,
+                                  limits: options.limits, logger: logger)
         } catch {
             throw .configuration(error.description)
         }

@@ -8,11 +8,12 @@ import Synchronization
 
 /// Runs `body` with a server serving `hub`; stops it and waits for `run()` to return.
 func withServer<T: Sendable>(hub: StreamHub, token: String? = nil, fpsCap: Double? = nil,
+                             limits: StreamLimits = StreamLimits(),
                              _ body: @Sendable (StreamServer, Int) async throws -> T) async throws -> T {
     var logger = Logger(label: "test.stream")
     logger.logLevel = .warning
     let server = try StreamServer(hub: hub, address: StreamAddress(host: "127.0.0.1", port: 0), token: token,
-                                  fpsCap: fpsCap, logger: logger)
+                                  fpsCap: fpsCap, limits: limits, logger: logger)
     let task = Task { try await server.run() }
     do {
         let port = try await server.port()
@@ -73,4 +74,16 @@ func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
         try? await Task.sleep(for: .milliseconds(20))
     }
     return condition()
+}
+
+/// Blocking (run it with `onThread`): GETs `path` every 20 ms until `done` holds for the
+/// response or `timeout` passes; returns the last response.
+func pollGet(port: Int, _ path: String, timeout: Double = 10, until done: (HTTPResult) -> Bool) throws -> HTTPResult {
+    let deadline = Date().addingTimeInterval(timeout)
+    var last = try httpGet(port: port, path)
+    while !done(last) && Date() < deadline {
+        Thread.sleep(forTimeInterval: 0.02)
+        last = try httpGet(port: port, path)
+    }
+    return last
 }

@@ -12,6 +12,7 @@ public enum ConfigKeys {
         "min-face": false, "equalize": true, "margin": false, "smoothing": false, "max-missed": false,
         "ring": false, "frame-timeout": false, "threads": false, "pace": true, "no-pace": true,
         "test-fault": false, "stream": false, "stream-token": false, "stream-fps": false,
+        "stream-max-clients": false,
     ]
 
     /// Flags of fer-cam that are deliberately not config keys.
