@@ -2,7 +2,10 @@
 // ready-made JPEG-sized frame at --fps into a StreamHub served on 127.0.0.1; 1 and then 10
 // raw-socket viewers (own threads) read /stream.mjpg. Reports frames/s per viewer, server
 // CPU (process CPU minus the viewer threads, from /proc/self/task) per viewer, and latency
-// publish → part fully received (loopback) p50/p99. Does not encode JPEG (the pipeline does).
+// publish → part fully received (loopback) p50/p99, and the publish rate reached. With
+// --stalled N, N more viewers connect with a 4 kB receive buffer and never read, so the
+// figures show what a stuck viewer costs the others (the speed side of the stream tests,
+// which check only behaviour). Does not encode JPEG (the pipeline does).
 import ArgumentParser
 import FERStream
 import Foundation
@@ -20,10 +23,12 @@ struct StreamBench: ParsableCommand {
     @Option(help: "A JPEG file to publish instead of the synthetic frame.") var jpeg: String?
     @Option(help: "Viewer counts to measure, comma separated.") var viewers = "1,10"
     @Option(help: "Measured seconds per viewer count (after 1 s warm-up).") var seconds = 5.0
+    @Option(help: "Viewers that connect and never read, present during every run (the server closes them after \(StreamLimits().stalledAfter) stalled).") var stalled = 0
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         guard fps > 0, seconds > 0, frameBytes >= 4 else { throw ValidationError("--fps, --seconds and --frame-bytes must be positive") }
+        guard (0...100).contains(stalled) else { throw ValidationError("--stalled \(stalled): give 0 to 100 never-reading viewers") }
         guard !viewerCounts.isEmpty, viewerCounts.allSatisfy({ $0 > 0 && $0 <= 500 }) else {
             throw ValidationError("--viewers '\(viewers)': give counts from 1 to 500, comma separated, e.g. 1,10")
         }
@@ -35,14 +40,16 @@ struct StreamBench: ParsableCommand {
     func run() throws {
         let frame: [UInt8]
         if let jpeg { frame = Array(try Data(contentsOf: URL(fileURLWithPath: jpeg))) } else { frame = Self.syntheticJPEG(bytes: frameBytes) }
-        let settings = (fps: fps, seconds: seconds, counts: viewerCounts)
-        let results = try blockOnStream { try await Self.measure(frame: frame, fps: settings.fps, seconds: settings.seconds, counts: settings.counts) }
+        let settings = (fps: fps, seconds: seconds, counts: viewerCounts, stalled: stalled)
+        let results = try blockOnStream {
+            try await Self.measure(frame: frame, fps: settings.fps, seconds: settings.seconds, counts: settings.counts, stalled: settings.stalled)
+        }
         let one = results.first { $0.viewers == 1 }, ten = results.first { $0.viewers == 10 }
         var extraPercent: Double?
         if let one, let ten, one.serverCPU > 0 { extraPercent = (ten.serverCPU / one.serverCPU - 1) * 100 }
         if json {
             var object: [String: Any] = [
-                "benchmark": "stream", "frame_bytes": frame.count, "publish_fps": fps, "seconds": seconds,
+                "benchmark": "stream", "frame_bytes": frame.count, "publish_fps": fps, "seconds": seconds, "stalled_viewers": stalled,
                 "cores": ProcessInfo.processInfo.activeProcessorCount,
                 "runs": results.map(\.json),
             ]
@@ -50,10 +57,10 @@ struct StreamBench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print("frame \(frame.count) bytes at \(fps) fps, \(seconds) s per run")
+            print("frame \(frame.count) bytes at \(fps) fps, \(seconds) s per run, \(stalled) stalled viewers")
             for r in results {
-                print(String(format: "%3d viewers: %.1f frames/s per viewer (%.1f served), server CPU %.2f%% of a core (%.3f%% per viewer), latency p50 %.2f ms p99 %.2f ms",
-                             r.viewers, r.fpsPerViewer, r.fpsServed, r.serverCPU * 100, r.serverCPU * 100 / Double(r.viewers), r.latencyP50 * 1000, r.latencyP99 * 1000))
+                print(String(format: "%3d viewers: %.1f frames/s published, %.1f frames/s per viewer (%.1f served), server CPU %.2f%% of a core (%.3f%% per viewer), latency p50 %.2f ms p99 %.2f ms",
+                             r.viewers, r.fpsPublished, r.fpsPerViewer, r.fpsServed, r.serverCPU * 100, r.serverCPU * 100 / Double(r.viewers), r.latencyP50 * 1000, r.latencyP99 * 1000))
             }
             if let extraPercent { print(String(format: "10 viewers cost %.1f%% more server CPU than 1", extraPercent)) }
         }
@@ -63,24 +70,28 @@ struct StreamBench: ParsableCommand {
         var viewers: Int
         var fpsPerViewer: Double
         var fpsServed: Double
+        var fpsPublished: Double
         var serverCPU: Double      // core-seconds per second, all server work (NIO, handlers, publish)
         var processCPU: Double
         var latencyP50: Double
         var latencyP99: Double
         var json: [String: Any] {
             func r(_ x: Double, _ digits: Double = 1000) -> Double { (x * digits).rounded() / digits }
-            return ["viewers": viewers, "frames_per_s_per_viewer": r(fpsPerViewer, 10), "frames_per_s_served": r(fpsServed, 10),
+            return ["viewers": viewers, "frames_per_s_published": r(fpsPublished, 10), "frames_per_s_per_viewer": r(fpsPerViewer, 10), "frames_per_s_served": r(fpsServed, 10),
                     "server_cpu_percent_of_core": r(serverCPU * 100), "server_cpu_percent_per_viewer": r(serverCPU * 100 / Double(viewers)),
                     "process_cpu_percent_of_core": r(processCPU * 100),
                     "latency_ms_p50": r(latencyP50 * 1000), "latency_ms_p99": r(latencyP99 * 1000), "latency_unit": "publish to last byte received, loopback"]
         }
     }
 
-    static func measure(frame: [UInt8], fps: Double, seconds: Double, counts: [Int]) async throws -> [Run] {
+    static func measure(frame: [UInt8], fps: Double, seconds: Double, counts: [Int], stalled: Int) async throws -> [Run] {
         var logger = Logger(label: "fer-bench.stream")
         logger.logLevel = .warning
         let hub = StreamHub()
-        let server = try StreamServer(hub: hub, address: StreamAddress(host: "127.0.0.1", port: 0), token: nil, fpsCap: nil, logger: logger)
+        // Room for every viewer of the largest run plus the stalled ones (no 503 in a bench).
+        let limits = StreamLimits(maxClients: max(StreamLimits.defaultMaxClients, (counts.max() ?? 0) + stalled))
+        let server = try StreamServer(hub: hub, address: StreamAddress(host: "127.0.0.1", port: 0), token: nil, fpsCap: nil,
+                                      limits: limits, logger: logger)
         let serverTask = Task { try await server.run() }
         defer { server.stop() }
         let port = try await server.port()
@@ -98,22 +109,25 @@ struct StreamBench: ParsableCommand {
                 if next > now { usleep(UInt32((next - now) / 1000)) } else { next = now }
             }
         }
+        let stuck = try (0..<stalled).map { _ in try StalledViewer(port: port) }
+        defer { withExtendedLifetime(stuck) {} }
         var runs: [Run] = []
         for count in counts {
             let clients = try (0..<count).map { i in try BenchViewer(port: port, name: "bench-client-\(i)", log: publishTimes) }
             try await Task.sleep(for: .seconds(1))  // warm-up
-            let cpu0 = processCPUSeconds(), clients0 = threadCPUSeconds(prefix: "bench-client")
+            let cpu0 = processCPUSeconds(), clients0 = threadCPUSeconds(prefix: "bench-client"), published0 = hub.framesPublished
             clients.forEach { $0.startCounting() }
             let t0 = monotonicNanos()
             try await Task.sleep(for: .seconds(seconds))
             clients.forEach { $0.stopCounting() }
             let wall = Double(monotonicNanos() - t0) / 1e9
-            let cpu1 = processCPUSeconds(), clients1 = threadCPUSeconds(prefix: "bench-client")
+            let cpu1 = processCPUSeconds(), clients1 = threadCPUSeconds(prefix: "bench-client"), published1 = hub.framesPublished
             let latencies = clients.flatMap { $0.latencies() }.sorted()
             let frames = clients.map { $0.counted() }.reduce(0, +)
             let processCPU = (cpu1 - cpu0) / wall
             let serverCPU = max(0, (cpu1 - cpu0) - (clients1 - clients0)) / wall
             runs.append(Run(viewers: count, fpsPerViewer: Double(frames) / Double(count) / wall, fpsServed: Double(frames) / wall,
+                            fpsPublished: Double(published1 - published0) / wall,
                             serverCPU: serverCPU, processCPU: processCPU,
                             latencyP50: percentile(latencies, 0.5), latencyP99: percentile(latencies, 0.99)))
             clients.forEach { $0.close() }
@@ -291,6 +305,27 @@ final class BenchViewer: @unchecked Sendable {
         }
         return nil
     }
+}
+
+/// A viewer that asks for /stream.mjpg with a 4 kB receive buffer and never reads.
+final class StalledViewer {
+    private let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var size: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { Glibc.close(fd); throw ValidationError("stalled viewer: cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        let request = Array("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    deinit { Glibc.close(fd) }
 }
 
 /// Runs async work from a synchronous command and waits for it.
