@@ -59,7 +59,7 @@ import FERVision
         #expect(plain.labels == [6, 0])
         #expect(plain.targets == nil)
         var expected = [Float](repeating: 0, count: 2304)
-        data.image(2).withUnsafeBufferPointer { pre.normalize48($0.baseAddress!, into: &expected) }
+        data.image(2).withUnsafeBufferPointer { pre.normalize($0.baseAddress!, into: &expected) }
         #expect(Array(plain.inputs.toArray()[0 ..< 2304]) == expected)
 
         let a1 = maker.batch([1, 2], epoch: 4, augment: true).inputs.toArray()

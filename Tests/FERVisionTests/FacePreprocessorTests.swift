@@ -1,5 +1,5 @@
 // FacePreprocessor: output shape and range, the margin padded with edge
-// pixels at frame borders (worked by hand), normalize48 == preprocess of a
+// pixels at frame borders (worked by hand), normalize == preprocess of a
 // 48×48 full-frame box, and the crop path agreeing with GrayImage's crop.
 
 import FERNet
@@ -25,7 +25,7 @@ import Testing
         let gray = try ImageCodec.decodeGray(path: try TestPaths.media("sad.jpg"))
         let box = Box(x: 121, y: 39, width: 160, height: 160)
         let a = FacePreprocessor(normalization: unit).preprocess(gray: gray, box: box)
-        #expect(a.count == FacePreprocessor.side * FacePreprocessor.side && FacePreprocessor.side == 48)
+        #expect(a.count == 48 * 48 && FacePreprocessor.fer2013Side == 48)
         #expect(a.allSatisfy { $0 >= 0 && $0 <= 1 })
         #expect(a.max()! - a.min()! > 0.3)  // a real face has contrast
         let b = FacePreprocessor(normalization: symmetric, equalize: true).preprocess(gray: gray, box: box)
@@ -41,12 +41,12 @@ import Testing
         var frame = GrayImage(width: 100, height: 100, fill: 50)
         for y in 0..<100 { frame[0, y] = 200 }
         let p = FacePreprocessor(normalization: unit, margin: 0.5)
-        let face = p.face48(gray: frame, box: Box(x: 0, y: 0, width: 48, height: 48))
+        let face = p.face(gray: frame, box: Box(x: 0, y: 0, width: 48, height: 48))
         for y in 0..<48 {
             for x in 0..<48 {
                 let want: UInt8 = x < 12 ? 200 : (x == 12 ? 125 : 50)
                 if face[y * 48 + x] != want {
-                    Issue.record("face48[\(x), \(y)] = \(face[y * 48 + x]), expected \(want)")
+                    Issue.record("face[\(x), \(y)] = \(face[y * 48 + x]), expected \(want)")
                     return
                 }
             }
@@ -64,7 +64,7 @@ import Testing
         var frame = GrayImage(width: 100, height: 100, fill: 90)
         for x in 0..<100 { frame[x, 99] = 10 }
         let p = FacePreprocessor(normalization: unit, margin: 0.5)
-        let face = p.face48(gray: frame, box: Box(x: 52, y: 52, width: 48, height: 48))
+        let face = p.face(gray: frame, box: Box(x: 52, y: 52, width: 48, height: 48))
         var wrong: [String] = []
         for y in 0..<48 {
             let want: UInt8 = y < 35 ? 90 : (y == 35 ? 50 : 10)
@@ -73,7 +73,7 @@ import Testing
         #expect(wrong.isEmpty, "\(wrong.prefix(5))")
     }
 
-    @Test func normalize48EqualsPreprocessOfFullFrame() {
+    @Test func normalizeEqualsPreprocessOfFullFrame() {
         let img = noise(48, 48)
         for p in [FacePreprocessor(normalization: unit),
                   FacePreprocessor(normalization: symmetric, equalize: true),
@@ -81,7 +81,7 @@ import Testing
             let viaBox = p.preprocess(gray: img, box: Box(x: 0, y: 0, width: 48, height: 48))
             var viaRow = [Float](repeating: .nan, count: 48 * 48)
             img.pixels.withUnsafeBufferPointer { px in
-                viaRow.withUnsafeMutableBufferPointer { p.normalize48(px.baseAddress!, into: $0.baseAddress!) }
+                viaRow.withUnsafeMutableBufferPointer { p.normalize(px.baseAddress!, into: $0.baseAddress!) }
             }
             #expect(viaBox == viaRow, "equalize \(p.equalize)")
             #expect(viaRow[5] == p.normalization.apply(p.equalize ? img.equalized().pixels[5] : img.pixels[5]))
@@ -94,7 +94,7 @@ import Testing
         let p = FacePreprocessor(normalization: unit, margin: 0.1)
         let region = box.expanded(by: 0.1)
         let expected = try img.crop(region).resized(width: 48, height: 48)
-        #expect(p.face48(gray: img, box: box) == expected.pixels)
+        #expect(p.face(gray: img, box: box) == expected.pixels)
         // The edge-padding copy agrees with a plain crop when the region is inside.
         var padded = [UInt8](repeating: 0, count: region.width * region.height)
         img.pixels.withUnsafeBufferPointer {
@@ -113,5 +113,20 @@ import Testing
         #expect(batch[0..<(48 * 48)].allSatisfy { $0 == -7 })
         #expect(batch[(2 * 48 * 48)...].allSatisfy { $0 == -7 })
         #expect(Array(batch[(48 * 48)..<(2 * 48 * 48)]) == p.preprocess(gray: img, box: Box(x: 8, y: 8, width: 48, height: 48)))
+    }
+
+    @Test(arguments: [40, 64])
+    func otherSidesCropAndResizeToThatSide(side: Int) throws {
+        let img = noise(200, 150, seed: 11)
+        let box = Box(x: 30, y: 20, width: 96, height: 96)
+        let p = FacePreprocessor(normalization: unit, side: side, margin: 0.1)
+        let expected = try img.crop(box.expanded(by: 0.1)).resized(width: side, height: side)
+        #expect(p.face(gray: img, box: box) == expected.pixels)
+        // Into a batch slot of that side, nothing written outside it.
+        var batch = [Float](repeating: -7, count: 3 * side * side)  // (3, 1, side, side)
+        batch.withUnsafeMutableBufferPointer { p.preprocess(gray: img, box: box, into: $0.baseAddress! + side * side) }
+        #expect(batch[0..<(side * side)].allSatisfy { $0 == -7 })
+        #expect(batch[(2 * side * side)...].allSatisfy { $0 == -7 })
+        #expect(Array(batch[(side * side)..<(2 * side * side)]) == expected.pixels.map { unit.apply($0) })
     }
 }

@@ -24,7 +24,9 @@ public final class FrameProcessor {
         self.config = config
         self.detector = detector
         self.classifier = classifier
+        // Faces are cut at the model's own input side (40, 48, 64, ...), the size each batch slot has.
         self.preprocessor = FacePreprocessor(normalization: classifier.normalization,
+                                             side: classifier.inputSide,
                                              margin: config.classification.margin,
                                              equalize: config.classification.equalize)
         self.tracker = Tracker(config: config.tracker)
@@ -66,8 +68,7 @@ public final class FrameProcessor {
         let c0 = MonotonicClock.nanos()
         let live = tracker.tracks.filter { $0.missed == 0 }
         if !live.isEmpty {
-            let side = classifier.inputSide
-            let per = side * side
+            let per = preprocessor.side * preprocessor.side
             if batch.count < live.count * per { batch = [Float](repeating: 0, count: live.count * per) }
             let pre = preprocessor
             batch.withUnsafeMutableBufferPointer { buf in

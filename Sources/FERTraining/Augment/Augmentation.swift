@@ -87,7 +87,7 @@ public struct AugmentParams: Sendable, Equatable {
 }
 
 public enum Augment {
-    public static let side = 48
+    public static let side = FaceDataset.side
 
     /// Mirrors a (48, 48) image left-right.
     public static func flipHorizontal(_ src: UnsafeBufferPointer<UInt8>, into dst: UnsafeMutableBufferPointer<UInt8>) {

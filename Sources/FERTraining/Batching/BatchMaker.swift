@@ -1,5 +1,5 @@
 // Turns dataset indices into one network batch: augment each face (seeded per
-// epoch and sample), then normalize it with FacePreprocessor.normalize48, the
+// epoch and sample), then normalize it with FacePreprocessor.normalize, the
 // daemon's own function, into an (N, 1, 48, 48) tensor. Also the targets.
 import FERNet
 import FERVision
@@ -46,9 +46,9 @@ public struct BatchMaker: Sendable {
                     var rng = SeedStream.sample(seed: seed, epoch: epoch, index: i)
                     let params = AugmentParams.random(augmentation, using: &rng)
                     face.withUnsafeMutableBufferPointer { Augment.apply(params, src, into: $0) }
-                    face.withUnsafeBufferPointer { preprocessor.normalize48($0.baseAddress!, into: out + slot * plane) }
+                    face.withUnsafeBufferPointer { preprocessor.normalize($0.baseAddress!, into: out + slot * plane) }
                 } else {
-                    preprocessor.normalize48(src.baseAddress!, into: out + slot * plane)
+                    preprocessor.normalize(src.baseAddress!, into: out + slot * plane)
                 }
             }
         }

@@ -2,10 +2,11 @@
 // optional soft targets (FER+ vote distributions). Plain storage: no
 // normalization, no augmentation, no file formats here.
 import FERNet
+import FERVision
 
 public struct FaceDataset: Sendable, Equatable {
-    public static let side = 48
-    public static let pixelCount = 48 * 48
+    public static let side = FacePreprocessor.fer2013Side
+    public static let pixelCount = side * side
 
     /// Where the faces came from ("fer2013.csv.gz:Training"), for messages.
     public var source: String

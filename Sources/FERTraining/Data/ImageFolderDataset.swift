@@ -1,7 +1,7 @@
 // Loads the image-folder layout `ROOT/<split>/<class>/*.png|jpg` (class folder
 // names are emotion names, any case; split folders such as train/ and test/)
 // into 48×48 8-bit faces. Images of another size are resized whole through
-// FacePreprocessor.face48, the daemon's crop-and-resize. No augmentation here.
+// FacePreprocessor.face, the daemon's crop-and-resize. No augmentation here.
 import FERNet
 import FERVision
 import Foundation
@@ -52,7 +52,7 @@ public enum ImageFolderDataset {
                 if gray.width == FaceDataset.side && gray.height == FaceDataset.side {
                     pixels.append(contentsOf: gray.pixels)
                 } else {
-                    pixels.append(contentsOf: cropper.face48(gray: gray, box: Box(x: 0, y: 0, width: gray.width, height: gray.height)))
+                    pixels.append(contentsOf: cropper.face(gray: gray, box: Box(x: 0, y: 0, width: gray.width, height: gray.height)))
                 }
                 labels.append(UInt8(emotion.rawValue))
             }

@@ -85,10 +85,10 @@ public enum Evaluator {
                             let src = UnsafeBufferPointer(rebasing: all[(start + j) * plane ..< (start + j + 1) * plane])
                             let dst = xb.baseAddress! + j * plane
                             if view == .identity {
-                                preprocessor.normalize48(src.baseAddress!, into: dst)
+                                preprocessor.normalize(src.baseAddress!, into: dst)
                             } else {
                                 face.withUnsafeMutableBufferPointer { Augment.apply(view, src, into: $0) }
-                                face.withUnsafeBufferPointer { preprocessor.normalize48($0.baseAddress!, into: dst) }
+                                face.withUnsafeBufferPointer { preprocessor.normalize($0.baseAddress!, into: dst) }
                             }
                         }
                     }
