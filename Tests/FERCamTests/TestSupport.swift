@@ -28,7 +28,15 @@ enum TestPaths {
     }
 
     /// The release fer-cam binary built by `swift build -c release --product fer-cam`.
+    /// $FERCAM_BINARY first (scripts/test --asan/--tsan point it at the sanitized build).
     static func ferCamBinary() throws -> String {
+        if let forced = ProcessInfo.processInfo.environment["FERCAM_BINARY"], !forced.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: forced) else {
+                Issue.record("FERCAM_BINARY=\(forced) is not an executable file; unset it or build that binary")
+                throw CamError.inputMissing(forced)
+            }
+            return forced
+        }
         let candidates = [".build/release/fer-cam", ".build/x86_64-unknown-linux-gnu/release/fer-cam", ".build/debug/fer-cam"]
             .map { "\(packageRoot)/\($0)" }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
