@@ -15,14 +15,22 @@ import Testing
 @Suite(.serialized) struct ReconnectVMTests {
     private var runInVM: String { TestPaths.shared + "/v4l2vm/run-in-vm" }
 
-    @Test func loopbackUnloadedAndReloadedIsReconnected() throws {
+    /// The clip the loopback plays and fer-cam's path relative to the package
+    /// (the VM shares the package folder); nil, with an issue, without the VM.
+    private func vmInputs() throws -> (clip: String, ferCam: String)? {
         guard FileManager.default.isExecutableFile(atPath: runInVM) else {
             Issue.record("\(runInVM) is missing: the V4L2 tests need ../shared/v4l2vm")
-            return
+            return nil
         }
         let clip = try TestPaths.requireMedia("short_hamilton_clip.mp4")
         let binary = try TestPaths.ferCamBinary()
         let rel = binary.hasPrefix(TestPaths.packageRoot + "/") ? String(binary.dropFirst(TestPaths.packageRoot.count + 1)) : binary
+        return (clip, rel)
+    }
+
+    @Test func loopbackUnloadedAndReloadedIsReconnected() throws {
+        guard let inputs = try vmInputs() else { return }
+        let (clip, rel) = (inputs.clip, inputs.ferCam)
         let log = ".build/vm-reconnect-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
         // The writer's own command line (from /proc) restarts it after the reload.
         let cmd = """
@@ -92,13 +100,8 @@ import Testing
     /// the camera line says streaming). Each must exit 0 with every track
     /// closed. (Stopping while streaming is the end of the test above.)
     @Test func sigtermInEveryCameraStateExitsCleanly() throws {
-        guard FileManager.default.isExecutableFile(atPath: runInVM) else {
-            Issue.record("\(runInVM) is missing: the V4L2 tests need ../shared/v4l2vm")
-            return
-        }
-        let clip = try TestPaths.requireMedia("short_hamilton_clip.mp4")
-        let binary = try TestPaths.ferCamBinary()
-        let rel = binary.hasPrefix(TestPaths.packageRoot + "/") ? String(binary.dropFirst(TestPaths.packageRoot.count + 1)) : binary
+        guard let inputs = try vmInputs() else { return }
+        let (clip, rel) = (inputs.clip, inputs.ferCam)
         let log = ".build/vm-states-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let cmd = """
         L=\(log); t0=$(date +%s)
