@@ -1,0 +1,109 @@
+// Where did the picture change? A cheap motion detector in the way NVRs gate
+// their object detectors: the gray frame is shrunk to block means (one value
+// per `blockSize`×`blockSize` block, OpenCV's INTER_AREA), compared with a
+// slowly adapting background of block means, and blocks that differ by more
+// than `threshold` grey levels are grouped into boxes (frame pixels).
+// - Sensor noise averages out in a block mean (16×16 px: a per-pixel noise
+//   of 4 grey levels becomes about a quarter of a level).
+// - Slow light changes move every block together: the median difference of
+//   all blocks is taken off first, and the background follows the scene.
+// It does not detect faces, decide what to search, or keep tracks.
+import FERVision
+
+public struct MotionGateConfig: Sendable, Equatable {
+    /// Side of a block in frame pixels (the thumbnail is the frame / blockSize).
+    public var blockSize: Int = 16
+    /// A block moved when its mean differs from the background by more than this (grey levels, 0-255).
+    public var threshold: Float = 6
+    /// Weight of the newest frame in the background's running mean (per frame).
+    public var backgroundAlpha: Float = 0.1
+    /// Changed blocks are grown by this many blocks on each side before grouping (a face's edge moves first).
+    public var grow: Int = 1
+    public init() {}
+}
+
+public final class MotionGate {
+    public let config: MotionGateConfig
+    private var background: [Float] = []   // (rows, cols) block means
+    private var cols = 0, rows = 0
+    private var frameWidth = 0, frameHeight = 0
+
+    public init(config: MotionGateConfig = MotionGateConfig()) {
+        precondition(config.blockSize >= 2 && config.threshold > 0 && config.backgroundAlpha > 0 && config.backgroundAlpha <= 1,
+                     "motion gate config \(config) out of range")
+        self.config = config
+    }
+
+    /// Compares `gray` with the background, updates it, and returns the boxes
+    /// (frame pixels, inside the frame) where the picture changed. The first
+    /// frame, and a frame of another size, only set the background: no motion.
+    public func update(_ gray: GrayImage) -> [Box] {
+        let bs = config.blockSize
+        let c = max(1, gray.width / bs), r = max(1, gray.height / bs)
+        let means = gray.resized(width: c, height: r).pixels.map(Float.init)   // (r, c)
+        guard gray.width == frameWidth, gray.height == frameHeight, background.count == means.count else {
+            (frameWidth, frameHeight, cols, rows) = (gray.width, gray.height, c, r)
+            background = means
+            return []
+        }
+        // Global light change: the median of all block differences.
+        var diff = [Float](repeating: 0, count: means.count)   // (rows, cols)
+        for i in means.indices { diff[i] = means[i] - background[i] }
+        let shift = Self.median(diff)
+        var moved = [Bool](repeating: false, count: means.count)   // (rows, cols)
+        var any = false
+        for i in diff.indices where abs(diff[i] - shift) > config.threshold {
+            moved[i] = true
+            any = true
+        }
+        let a = config.backgroundAlpha
+        for i in background.indices { background[i] += a * (means[i] - background[i]) }
+        guard any else { return [] }
+        return regions(moved)
+    }
+
+    /// Groups moved blocks (grown by `grow`) into the bounding boxes of their
+    /// 8-connected components, in frame pixels.
+    private func regions(_ moved: [Bool]) -> [Box] {
+        var grown = [Bool](repeating: false, count: moved.count)   // (rows, cols)
+        let g = config.grow
+        for y in 0..<rows {
+            for x in 0..<cols where moved[y * cols + x] {
+                for yy in max(0, y - g)...min(rows - 1, y + g) {
+                    for xx in max(0, x - g)...min(cols - 1, x + g) { grown[yy * cols + xx] = true }
+                }
+            }
+        }
+        var label = [Int](repeating: -1, count: moved.count)
+        var boxes: [Box] = []
+        var stack: [Int] = []
+        for start in grown.indices where grown[start] && label[start] < 0 {
+            var (x0, y0, x1, y1) = (cols, rows, 0, 0)
+            label[start] = boxes.count
+            stack.append(start)
+            while let i = stack.popLast() {
+                let x = i % cols, y = i / cols
+                (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
+                for yy in max(0, y - 1)...min(rows - 1, y + 1) {
+                    for xx in max(0, x - 1)...min(cols - 1, x + 1) {
+                        let j = yy * cols + xx
+                        if grown[j] && label[j] < 0 { label[j] = boxes.count; stack.append(j) }
+                    }
+                }
+            }
+            // Block (x, y) covers frame pixels [x*sx, (x+1)*sx); the last block reaches the frame edge.
+            let sx = Double(frameWidth) / Double(cols), sy = Double(frameHeight) / Double(rows)
+            let px0 = Int(Double(x0) * sx), py0 = Int(Double(y0) * sy)
+            let px1 = x1 == cols - 1 ? frameWidth : Int(Double(x1 + 1) * sx)
+            let py1 = y1 == rows - 1 ? frameHeight : Int(Double(y1 + 1) * sy)
+            boxes.append(Box(x: px0, y: py0, width: px1 - px0, height: py1 - py0))
+        }
+        return boxes
+    }
+
+    static func median(_ v: [Float]) -> Float {
+        guard !v.isEmpty else { return 0 }
+        let s = v.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}
