@@ -14,8 +14,9 @@ struct FerBench: ParsableCommand {
           fer-bench train --arch fer-vgg --json
           fer-bench pipeline --source ../shared/media/short_hamilton_clip.mp4 --json
           fer-bench stream --json
+          fer-bench soak --minutes 15 --json      # leaks, log rotation, camera faults
         Benchmarks are not tests: run them on a quiet machine and compare figures
         taken on the same machine.
         """,
-        subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self, StreamBench.self])
+        subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self, StreamBench.self, SoakBench.self])
 }
