@@ -21,6 +21,11 @@ let package = Package(
         .executable(name: "fer-cam", targets: ["fer-cam"]),
         .executable(name: "fer-train", targets: ["fer-train"]),
         .executable(name: "fer-bench", targets: ["fer-bench"]),
+        // For Fuzz/Package.swift (a separate package that depends on this one by path).
+        .library(name: "FERNet", targets: ["FERNet"]),
+        .library(name: "FERTraining", targets: ["FERTraining"]),
+        .library(name: "FERCam", targets: ["FERCam"]),
+        .library(name: "FERStream", targets: ["FERStream"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -64,7 +64,13 @@ public struct ModelSpec: Equatable, Sendable {
                 guard shape.count == 3 else { throw .invalid("layer \(i): globalAvgPool needs (C,H,W), got \(shape)") }
                 shape = [shape[0]]
             case .flatten:
-                shape = [shape.reduce(1, *)]
+                var n = 1
+                for d in shape {
+                    let (product, overflow) = n.multipliedReportingOverflow(by: d)
+                    guard !overflow else { throw .invalid("layer \(i): flatten of \(shape) has more elements than an Int holds; the architecture is corrupt") }
+                    n = product
+                }
+                shape = [n]
             case .dense(_, let out):
                 guard shape.count == 1, out > 0 else { throw .invalid("layer \(i): dense needs a flat input, got \(shape) (add a flatten)") }
                 shape = [out]

@@ -39,6 +39,20 @@ private let keys: [String: Bool] = ["model": false, "stream": false, "show": tru
     }
 }
 
+/// Found by Fuzz/fuzz-config: "\r\n" is one Character, so a CRLF file (edited on
+/// Windows) was one line: key "model" got the value "\r\n", the keys after it vanished.
+@Test func crlfLinesAreLines() throws {
+    let windows = "# x\r\nfps = 15\r\nmodel =\r\n\r\nshow = yes\r\n"
+    let c = try ConfigFile(path: "w.conf", text: windows, knownKeys: keys)
+    #expect(c.entries == [.init(key: "fps", value: "15", line: 2), .init(key: "model", value: "", line: 3),
+                          .init(key: "show", value: "yes", line: 5)])
+    let found = try ConfigFile(path: "f.conf", text: "#i\"\nstream-token = \" s \"\nmodel =\r\n", knownKeys: ConfigKeys.known)
+    #expect(found.entries.map(\.value) == [" s ", ""])
+    #expect(throws: ConfigError.duplicateKey(path: "w.conf", line: 2, key: "fps")) {
+        try ConfigFile(path: "w.conf", text: "fps = 1\r\nfps = 2", knownKeys: keys)
+    }
+}
+
 @Test func missingFileIsUnreadable() {
     #expect(throws: ConfigError.unreadable(path: "/nonexistent/x.conf")) {
         try ConfigFile(path: "/nonexistent/x.conf", knownKeys: keys)

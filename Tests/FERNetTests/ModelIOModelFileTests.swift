@@ -133,6 +133,16 @@ import Testing
         #expect(r.contains("\"spec\""))
     }
 
+    /// Found while writing Fuzz/fuzz-model (and confirmed through it): 50 conv layers with padding 100000 grow the feature map
+    /// until flatten's element count overflows Int; loading trapped instead of refusing the spec.
+    @Test func specWhoseFlattenOverflowsIsRefusedNotATrap() throws {
+        let conv = #"{"type":"conv2d","name":"c%d","out":100000,"kernel":1,"stride":1,"padding":100000}"#
+        let layers = (0..<50).map { String(format: conv, $0) } + [#"{"type":"flatten"}"#]
+        let text = #"{"name":"x","input":[1,1,1],"layers":["# + layers.joined(separator: ",") + "]}"
+        guard case .badSpec(let m) = try loadProblem(try withMetadata("spec", text)) else { Issue.record("expected badSpec"); return }
+        #expect(m.contains("flatten") && m.contains("more elements than an Int holds"))
+    }
+
     @Test func labelsMustBeTheSevenEmotionsInOrder() throws {
         let swapped = #"["disgust","angry","fear","happy","sad","surprise","neutral"]"#
         #expect(try loadProblem(try withMetadata("labels", swapped)) == .badLabels(found: swapped))

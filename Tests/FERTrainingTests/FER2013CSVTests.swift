@@ -83,6 +83,17 @@ import FERNet
         #expect(throws: DatasetError.missing(path: "/nonexistent/fer.csv")) { try FER2013CSV.load("/nonexistent/fer.csv") }
     }
 
+    /// Found by Fuzz/fuzz-csv: a header with no newline after it (the whole file) trapped
+    /// ("Range requires lowerBound <= upperBound") instead of reporting no data rows.
+    @Test func headerWithoutNewlineIsAnErrorNotATrap() {
+        let crash: [UInt8] = Array("pixels,emotion,Usagage".utf8) + [0xEB, 0x31, 0xFF, 0xFF, 0xFF, 0xFF, 0x65, 0x73]
+        for bytes in [crash, Array("emotion,pixels".utf8), Array("emotion,pixels,Usage\r".utf8)] {
+            #expect(throws: DatasetError.badLine(path: "h.csv", line: 2, reason: "no data rows after the header")) {
+                try FER2013CSV.parse(bytes, path: "h.csv")
+            }
+        }
+    }
+
     @Test func withoutUsageColumnEverythingIsOneSplit() throws {
         let text = "pixels,emotion\n" + Array(repeating: "4", count: 2304).joined(separator: " ") + ",6\n"
         let rows = try FER2013CSV.parse(Array(text.utf8), path: "t.csv")

@@ -22,7 +22,10 @@ public struct ConfigFile: Equatable, Sendable {
         self.path = path
         var entries: [Entry] = []
         var seen = Set<String>()
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end at "\n" or "\r\n" (one Character in Swift, so splitting at "\n" alone
+        // would leave a CRLF file as one line).
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (i, raw) in lines.enumerated() {
             let lineNo = i + 1
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }

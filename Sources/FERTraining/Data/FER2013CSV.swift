@@ -63,7 +63,7 @@ public enum FER2013CSV {
         }
         let usageCol = columns.firstIndex(of: "usage")
         let columnCount = columns.count
-        pos = headerEnd + 1
+        pos = min(headerEnd + 1, n)  // a header without a newline ends the file
 
         // Upper bound on rows: the number of newlines left (+1 for a last line without one).
         var rowsBound = 1
