@@ -47,6 +47,12 @@ fc_status fc_cascade_load(const char *path, fc_cascade **out) {
 
 void fc_cascade_free(fc_cascade *c) { delete c; }
 
+void fc_cascade_window(const fc_cascade *c, int *width, int *height) {
+    cv::Size s = c->classifier.getOriginalWindowSize();
+    *width = s.width;
+    *height = s.height;
+}
+
 fc_status fc_cascade_detect(fc_cascade *c, const uint8_t *gray, int width, int height,
                             int stride, double scale_factor, int min_neighbors,
                             int min_size, int max_size, int32_t **boxes, int *count) {

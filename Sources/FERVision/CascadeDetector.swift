@@ -29,9 +29,16 @@ public final class CascadeDetector {
             throw .opencv(operation: "load cascade '\(path)'", message: Shim.lastError)
         }
         self.path = path
+        var ww: Int32 = 0, wh: Int32 = 0
+        fc_cascade_window(h, &ww, &wh)
+        window = Int(max(ww, wh))
     }
 
     deinit { fc_cascade_free(handle) }
+
+    /// Side of the cascade's detection window in pixels (24 for the frontal-face
+    /// Haar cascade): no face smaller than this is found at an image's own scale.
+    public let window: Int
 
     /// Faces in `gray`, in OpenCV's order, in the image's pixel coordinates.
     /// - scaleFactor: image pyramid step (> 1; 1.1 finds more, 1.2-1.3 is faster).

@@ -62,6 +62,9 @@ typedef struct fc_cascade fc_cascade;
 /// cascade (then fc_last_error() holds only the reason; the caller names the path).
 fc_status fc_cascade_load(const char *path, fc_cascade **out);
 void fc_cascade_free(fc_cascade *c);
+/// The cascade's detection window (24×24 for the frontal-face Haar cascade):
+/// the smallest face it can find at the image's own scale.
+void fc_cascade_window(const fc_cascade *c, int *width, int *height);
 /// detectMultiScale on an 8-bit gray buffer. Writes *count boxes into a
 /// malloc'd array *boxes of (count, 4) int32 [x, y, w, h] (NULL when 0).
 /// max_size <= 0 means no upper limit.
