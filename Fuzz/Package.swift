@@ -2,7 +2,7 @@
 // fer-cam's libFuzzer targets, as a package of their own so the product build
 // (../Package.swift) is unchanged. It depends on fer-cam by path and has one
 // executable per fuzz target; build and run them with `scripts/fuzz` (it builds
-// with `--sanitize=fuzzer --sanitize=address` into ../.build-fuzz). It ships nothing.
+// with `-sanitize=fuzzer,address` into ../.build-fuzz). It ships nothing.
 import PackageDescription
 
 let package = Package(
