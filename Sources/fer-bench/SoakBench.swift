@@ -98,7 +98,7 @@ struct SoakBench: ParsableCommand {
         }
         guard ready else {
             if process.isRunning { kill(pid, SIGKILL) }
-            throw ValidationError("fer-cam did not become healthy within 60 s on 127.0.0.1:\(port) (\(binary) \(arguments.joined(separator: " "))); its stderr:\n\(stderrTail())")
+            throw SoakFailure(text: "fer-cam did not become healthy within 60 s on 127.0.0.1:\(port) (\(binary) \(arguments.joined(separator: " "))); its stderr:\n\(stderrTail())")
         }
         usleep(2_000_000)
         let quietStart = ProcSampler.sample(pid: pid, t: now())
@@ -119,7 +119,7 @@ struct SoakBench: ParsableCommand {
             let t = now()
             clients.removeAll { $0.finished }
             if t >= nextSample {
-                nextSample += sampleEvery
+                while nextSample <= t { nextSample += sampleEvery }   // on the grid; no catch-up burst after start-up
                 if let s = ProcSampler.sample(pid: pid, t: t) { samples.append((s, clients.count)) }
                 if let m = httpGet(port: port, path: "/metrics"), m.status == 200 { lastMetrics = parseMetrics(m.body) } else { metricsFailures += 1 }
             }
@@ -237,6 +237,12 @@ struct SoakBench: ParsableCommand {
         guard let line = stderr.split(separator: "\n").last(where: { $0.contains("done: ") && $0.hasSuffix(" events") }) else { return nil }
         return line.split(separator: " ").dropLast().last.flatMap { Int($0) }
     }
+}
+
+/// A soak that could not run (exit 1, not a usage error).
+struct SoakFailure: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
 }
 
 /// Unlabelled Prometheus samples ("name value"), e.g. fer_frames_captured_total.
