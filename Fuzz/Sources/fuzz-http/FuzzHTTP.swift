@@ -75,7 +75,7 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     inputs += 1
     if inputs % 200 == 0 {
         for port in ports {
-            let health = exchange(port: port, Array("GET /healthz?token=\(token) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), quiet: 2000)
+            let health = exchange(port: port, Array("GET /healthz?token=\(token) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), quiet: 3000)
             fuzzCheck(health.starts(with: Array("HTTP/1.1 ".utf8)), "the server on port \(port) stopped answering /healthz")
         }
     }
