@@ -10,6 +10,7 @@
 // reported, not failed. Loopback only; never touches a real camera.
 import ArgumentParser
 import FERCam
+import FERTraining
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -73,8 +74,8 @@ struct SoakBench: ParsableCommand {
         let port = self.port == 0 ? try freeLoopbackPort() : self.port
         let arguments = ["--source", "test", "--test-fault", "drop-after=\(Int(faultEvery * 30)),down=\(faultDown)",
                          "--stream", "127.0.0.1:\(port)", "--log", logPath]
-        var rng = SplitMix64(seed: seed ?? UInt64.random(in: 0...UInt64.max))
-        let usedSeed = rng.seed
+        let usedSeed = seed ?? UInt64.random(in: 0...UInt64.max)
+        var rng = SplitMix64(seed: usedSeed)   // FERTraining's seeded generator: a --seed replays the schedule
 
         // Launch.
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -135,9 +136,9 @@ struct SoakBench: ParsableCommand {
                 if FileManager.default.fileExists(atPath: logPath) { reopensSeen += 1; pendingReopen = nil } else if t > deadline { pendingReopen = nil }
             }
             for (kind, limit, lifetime) in [(SoakClient.Kind.viewer, viewers, 2.0...20.0), (.events, sseClients, 2.0...30.0), (.stalled, stalled, 5.0...40.0)] {
-                guard clients.count(where: { $0.kind == kind }) < limit, rng.unit() < 0.1 else { continue }
-                let life = lifetime.lowerBound + rng.unit() * (lifetime.upperBound - lifetime.lowerBound)
-                clients.append(SoakClient(kind: kind, port: port, lifetime: life, reset: rng.unit() < 0.3, tally: tally))
+                guard clients.count(where: { $0.kind == kind }) < limit, Double(rng.uniform(0, 1)) < 0.1 else { continue }
+                let life = lifetime.lowerBound + Double(rng.uniform(0, 1)) * (lifetime.upperBound - lifetime.lowerBound)
+                clients.append(SoakClient(kind: kind, port: port, lifetime: life, reset: Double(rng.uniform(0, 1)) < 0.3, tally: tally))
             }
             usleep(250_000)
         }
@@ -253,22 +254,6 @@ func parseMetrics(_ text: String) -> [String: Double] {
         if parts.count == 2, let v = Double(parts[1]) { out[String(parts[0])] = v }
     }
     return out
-}
-
-/// A small seeded generator (SplitMix64), so a --seed replays the same client schedule.
-struct SplitMix64 {
-    let seed: UInt64
-    private var state: UInt64
-    init(seed: UInt64) { self.seed = seed; state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// Counts from all soak clients.
