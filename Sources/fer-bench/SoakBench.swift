@@ -280,7 +280,8 @@ func freeLoopbackPort() throws -> Int {
     return Int(UInt16(bigEndian: addr.sin_port))
 }
 
-/// A connected loopback TCP socket with a receive timeout, or nil.
+/// A connected loopback TCP socket, or nil; timeoutMs bounds each send and
+/// receive (0: block without a limit). receiveBuffer sets SO_RCVBUF.
 func connectLoopback(port: Int, receiveBuffer: Int32? = nil, timeoutMs: Int = 250) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }

@@ -218,13 +218,10 @@ final class BenchViewer: @unchecked Sendable {
 
     init(port: Int, name: String, log: PublishLog) throws {
         self.log = log
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { throw ValidationError("cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        guard let fd = connectLoopback(port: port, timeoutMs: 0) else {   // 0: blocking reads, no timeout
+            throw ValidationError("cannot connect to 127.0.0.1:\(port): errno \(errno)")
+        }
+        self.fd = fd
         let request = Array("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         thread = BenchThread(name: name) { [self] stop in self.readLoop(stop) }
@@ -312,15 +309,11 @@ final class StalledViewer {
     private let fd: Int32
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var size: Int32 = 4096
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { Glibc.close(fd); throw ValidationError("stalled viewer: cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        // A small receive buffer, never read: the socket fills after a few frames.
+        guard let fd = connectLoopback(port: port, receiveBuffer: 4096, timeoutMs: 0) else {
+            throw ValidationError("stalled viewer: cannot connect to 127.0.0.1:\(port): errno \(errno)")
+        }
+        self.fd = fd
         let request = Array("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
