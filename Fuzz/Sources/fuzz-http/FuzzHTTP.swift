@@ -74,12 +74,18 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     inputs += 1
     if inputs % 200 == 0 {
-        for port in ports {
-            let health = exchange(port: port, Array("GET /healthz?token=\(token) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), quiet: 3000)
-            fuzzCheck(health.starts(with: Array("HTTP/1.1 ".utf8)), "the server on port \(port) stopped answering /healthz")
-        }
+        for (i, port) in ports.enumerated() { probeHealth(port: port, server: servers[i]) }
     }
     return 0
+}
+
+/// The server must still answer /healthz within 5 s; fails with what was seen.
+func probeHealth(port: Int, server: StreamServer) {
+    let t0 = ContinuousClock.now
+    let health = exchange(port: port, Array("GET /healthz?token=\(token) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), quiet: 5000)
+    guard !health.starts(with: Array("HTTP/1.1 ".utf8)) else { return }
+    fuzzFail("the server on port \(port) stopped answering /healthz (\(health.count) bytes after \(ContinuousClock.now - t0); "
+             + "\(server.clientCount) stream clients held, after \(inputs) inputs)")
 }
 
 /// Sends `request` on a new connection, shuts the write side, and returns what came back
@@ -92,13 +98,26 @@ func exchange(port: Int, _ request: [UInt8], quiet: Int32 = 40) -> [UInt8] {
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    let connected = withUnsafePointer(to: &address) {
+    // libFuzzer's -timeout watchdog is a SIGALRM every second: any of these calls may fail
+    // with EINTR, which is neither a refusal nor a silent server (it once failed CI).
+    var connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    if connected != 0 && errno == EINTR {
+        // The connection goes on in the background: wait until it is writable, then read its outcome.
+        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        _ = pollRetrying(&pfd, 2000)
+        var soError: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &length)
+        connected = soError
+        errno = soError
     }
     guard connected == 0 else { fuzzFail("connect to 127.0.0.1:\(port): \(String(cString: strerror(errno))); the server is gone") }
     var sent = 0
     while sent < request.count {
         let n = request.withUnsafeBytes { send(fd, $0.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL)) }
+        if n < 0 && errno == EINTR { continue }
         if n <= 0 { break }  // the server may close early (e.g. on a malformed head): fine
         sent += n
     }
@@ -108,13 +127,25 @@ func exchange(port: Int, _ request: [UInt8], quiet: Int32 = 40) -> [UInt8] {
     var waitMs = max(quiet, 250)  // the first byte may take a little longer than the rest
     while reply.count < 65536 {
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, waitMs) > 0 else { break }
+        guard pollRetrying(&pfd, waitMs) > 0 else { break }
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+        if n < 0 && errno == EINTR { continue }
         if n <= 0 { break }
         reply += buffer[0..<n]
         waitMs = quiet
     }
     return reply
+}
+
+/// poll() on one descriptor for `ms` milliseconds in all, resumed after EINTR.
+func pollRetrying(_ pfd: inout pollfd, _ ms: Int32) -> Int32 {
+    let deadline = ContinuousClock.now + .milliseconds(Int(ms))
+    while true {
+        let left = deadline - ContinuousClock.now
+        let leftMs = max(0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+        let r = poll(&pfd, 1, leftMs)
+        if r >= 0 || errno != EINTR { return r }
+    }
 }
 
 /// The bytes with every %XX replaced by the byte it encodes.
