@@ -4,6 +4,7 @@
 // to end, median and p99 ms per stage, frame→event latency and peak RSS.
 // Uses the model file when there is one, else random weights of the product
 // architecture (same cost, meaningless emotions; the JSON says which).
+// --boxes FILE writes the boxes drawn on each frame (fer-bench recall reads them).
 // With --pace the file plays at its own frame rate, like a live camera, and
 // `cores_used` (CPU seconds / wall seconds) is the figure that matters.
 import ArgumentParser
@@ -19,17 +20,16 @@ struct PipelineBench: ParsableCommand {
 
     @Option(help: "Video file (e.g. ../shared/media/short_hamilton_clip.mp4).") var source: String
     @Option(help: "Model file (default: models/emotion-cnn.safetensors; random fer-vgg weights when missing).") var model: String?
-    @Option(help: "Threads for OpenCV and OpenBLAS each.") var threads = 1
-    @Option(help: "Detection every N frames.") var detectInterval = 3
-    @Option(help: "Detection copy width (0 = full frame).") var detectWidth = 320
-    @Option(help: "Haar scale factor.") var scaleFactor = DetectionConfig().scaleFactor
-    @Option(help: "Smallest face in frame pixels.") var minFace = DetectionConfig().minFaceSize
+    @Option(help: "Threads for detection, OpenCV and OpenBLAS each.") var threads = 1
+    @OptionGroup var detection: DetectionOptions
+    @Option(help: "Write the boxes the overlay draws, one JSON line per frame: {\"frame\":N,\"boxes\":[[x,y,w,h],...]}.") var boxes: String?
     @Option(help: "Passes over the file (results pooled).") var repeats = 1
     @Flag(help: "Play the file at its frame rate, like a live camera (then cores_used is the figure; fps is the file's).") var pace = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
-        guard threads >= 1, detectInterval >= 1, repeats >= 1 else { throw ValidationError("threads, detect-interval and repeats must be >= 1") }
+        guard threads >= 1, repeats >= 1 else { throw ValidationError("threads and repeats must be >= 1") }
+        do { try detection.config(threads: threads).validate() } catch { throw ValidationError(error.message) }
     }
 
     /// The model file's classifier, or random weights of the product architecture when there is no model file.
@@ -62,15 +62,10 @@ struct PipelineBench: ParsableCommand {
         OpenCVThreads.set(threads)
         OpenCVLog.set(.error)
         let (classifier, modelPath, weights) = try loadClassifier()
-        var config = PipelineConfig()
-        config.detection.interval = detectInterval
-        config.detection.detectWidth = detectWidth
-        config.detection.scaleFactor = scaleFactor
-        config.detection.minFaceSize = minFace
+        var config = detection.config(threads: threads)
         config.statsCapacity = 1_000_000
-        let cascade = try CascadeLocator.resolve(flag: nil, packageRoot: ModelLocator.packageRoot(),
-                                                  systemDirectories: [ModelLocator.installedDataDirectory() + "/cascades", CascadeLocator.systemDirectory])
-        let detector = try HaarFaceDetector(cascadePath: cascade, config: config.detection)
+        let detector = try HaarFaceDetector(cascadePath: try DetectionOptions.cascadePath(), config: config.detection)
+        let boxLog = try boxes.map { path throws(CamError) in try BoxLog(path: path) }
 
         var decodeMs: [Double] = [], drawMs: [Double] = [], timings: [StageTimings] = []
         var frameLat: [Double] = [], eventLat: [Double] = []
@@ -78,7 +73,7 @@ struct PipelineBench: ParsableCommand {
         let cpu0 = Stats.cpuSeconds()
         for _ in 0..<repeats {
             let source = TimedSource(try VideoFileSource(path: source, pace: pace))
-            let drawer = DrawingSink()
+            let drawer = DrawingSink(boxes: boxLog)
             let pipeline = Pipeline(source: source, processor: FrameProcessor(detector: detector, classifier: classifier, config: config),
                                     sinks: [drawer], config: config)
             try pipeline.run()
@@ -98,8 +93,7 @@ struct PipelineBench: ParsableCommand {
         func stage(_ v: [Double]) -> [String: Double] { ["median_ms": Stats.percentile(v, 50), "p99_ms": Stats.percentile(v, 99), "mean_ms": Stats.mean(v)] }
         let result: [String: Any] = [
             "benchmark": "pipeline", "source": source, "frames": frames, "events": events, "dropped_frames": dropped,
-            "threads": threads, "detect_interval": detectInterval, "detect_width": detectWidth,
-            "scale_factor": scaleFactor, "min_face": minFace,
+            "threads": threads, "detection": detection.summary,
             "model": modelPath, "weights": weights,
             "fps": Double(frames) / max(wall, 1e-9), "unit": "frames/s", "wall_s": wall, "paced": pace,
             "cpu_s": cpu, "cores_used": cpu / max(wall, 1e-9),
@@ -146,16 +140,20 @@ final class TimedSource: FrameSource, @unchecked Sendable {
     func interrupt() { inner.interrupt() }
 }
 
-/// Renders the overlay of every frame (as the window would) and counts events.
+/// Renders the overlay of every frame (as the window would), counts events and, when given
+/// a BoxLog, writes the boxes it drew.
 final class DrawingSink: DetectionSink {
     private let renderer = OverlayRenderer()
+    private let boxes: BoxLog?
     private(set) var times: [Double] = []
     private(set) var events = 0
+    init(boxes: BoxLog? = nil) { self.boxes = boxes }
     func consume(_ result: FrameResult) throws(CamError) -> SinkAction {
         let t0 = MonotonicClock.nanos()
         _ = renderer.render(result, fps: nil)
         times.append(Double(MonotonicClock.nanos() - t0) / 1e6)
         events += result.events.count
+        try boxes?.write(frame: result.frame.index, boxes: result.faces.map(\.box))
         return .proceed
     }
     func finish(finalEvents: [DetectionEvent]) throws(CamError) { events += finalEvents.count }

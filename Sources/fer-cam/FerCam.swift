@@ -85,7 +85,7 @@ struct FerCam: ParsableCommand {
     @Option(help: "Run face detection every N frames; in between, faces keep their tracked boxes.")
     var detectInterval: Int = DetectionConfig().interval
 
-    @Option(help: "Detect on a copy of the frame at most this many pixels wide (0: full size).")
+    @Option(help: "Cost cap: search at most this many pixels wide (0: no cap). On a wider frame it raises the smallest face found; the start-up log says to what.")
     var detectWidth: Int = DetectionConfig().detectWidth
 
     @Option(help: "Haar scale factor (> 1; larger is faster, finds fewer faces).")
@@ -94,8 +94,26 @@ struct FerCam: ParsableCommand {
     @Option(help: "Haar minimum neighbours (larger: fewer false faces).")
     var minNeighbors: Int = DetectionConfig().minNeighbors
 
-    @Option(help: "Smallest face to find, in frame pixels.")
+    @Option(help: "Smallest face to find, in frame pixels (at least the cascade's window with headroom, 30 for the default cascade). It sets the search resolution: smaller costs more.")
     var minFace: Int = DetectionConfig().minFaceSize
+
+    @Option(help: "Largest face to find, in frame pixels (0: up to the frame's height).")
+    var maxFace: Int = DetectionConfig().maxFaceSize
+
+    @Flag(name: .customLong("no-track-roi"), help: "Search the whole frame on every detection pass, instead of around each face plus a rolling scan. With --detect-interval 1 --no-motion-gate: full detection on every frame.")
+    var noTrackROI = false
+
+    @Flag(name: .customLong("no-motion-gate"), help: "Let the rolling scan ignore motion: the busy pace and plain age order, even in a still scene.")
+    var noMotionGate = false
+
+    @Option(help: "Seconds for the rolling scan to search the whole frame at every face size while something moves.")
+    var busyScanPeriod: Double = DetectionConfig().busyScanPeriod
+
+    @Option(help: "Seconds for the same in a still scene: the longest a face that never moved waits to be found.")
+    var scanPeriod: Double = DetectionConfig().stillScanPeriod
+
+    @Option(help: "Detections a face needs before its track is confirmed and its start event written (2 or more; a still image needs one).")
+    var confirmHits: Int = TrackerConfig().minHits
 
     @Flag(help: "Histogram-equalize the frame before detection (dim scenes).")
     var equalize = false
@@ -103,11 +121,14 @@ struct FerCam: ParsableCommand {
     @Option(help: "Margin around each face before cropping, as a fraction of its size.")
     var margin: Double = ClassificationConfig().margin
 
+    @Option(help: "Seconds between two classifications of the same face (0: on every detection pass). Emotions change slower than frames.")
+    var classifyInterval: Double = ClassificationConfig().interval
+
     @Option(help: "Weight of the newest prediction in each face's moving average (0-1; 1: no smoothing).")
     var smoothing: Double = TrackerConfig().probabilityAlpha
 
-    @Option(help: "Detection passes a face may be missing before its track ends.")
-    var maxMissed: Int = TrackerConfig().maxMissed
+    @Option(help: "Seconds a face may go undetected before its track ends (its end event).")
+    var maxMissed: Double = TrackerConfig().maxMissedSeconds
 
     @Option(help: "Frames buffered between capture and inference (the oldest is dropped when full).")
     var ring: Int = PipelineConfig().ringCapacity
@@ -115,7 +136,7 @@ struct FerCam: ParsableCommand {
     @Option(help: "Milliseconds without a frame before the camera counts as stopped.")
     var frameTimeout: Int = V4L2Request().frameTimeoutMs
 
-    @Option(help: "Threads for OpenCV and for OpenBLAS each.")
+    @Option(help: "Threads for face detection, OpenCV and OpenBLAS each.")
     var threads: Int = 1
 
     @Flag(inversion: .prefixedNo, help: "Play at the source's frame rate (default: on for the test camera, for files only with --show).")
@@ -134,7 +155,7 @@ struct FerCam: ParsableCommand {
         guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in 1...240, got \(fps)") }
         guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be in 1...64, got \(threads)") }
         guard frameTimeout >= 50 else { throw ValidationError("--frame-timeout must be at least 50 ms, got \(frameTimeout)") }
-        do { try pipelineConfig().validate() } catch { throw ValidationError(error.message) }
+        do { try pipelineConfig(stills: false).validate() } catch { throw ValidationError(error.message) }
         if device != nil && source != nil { throw ValidationError("give either a DEVICE or --source, not both") }
         if let testFault { do { _ = try TestFault.parse(testFault) } catch { throw ValidationError(error.message) } }
     }
@@ -164,11 +185,11 @@ struct FerCam: ParsableCommand {
             print(try SourceProbe.run(input, frames: frames ?? 10).line)
             return
         }
-        let config = pipelineConfig()
         // Cheap checks first: a missing display or model fails before the camera opens.
         // Still images stay on screen until dismissed; video and cameras close with the run.
         var isStill = false
         if case .images = spec { isStill = true }
+        let config = pipelineConfig(stills: isStill)
         let window = show ? try WindowSink(holdAtEnd: isStill) : nil
         let streamWiring = try StreamWiring.start(stream, frameTimeoutMs: frameTimeout, logger: logger)
         defer { streamWiring?.stop() }
@@ -182,6 +203,7 @@ struct FerCam: ParsableCommand {
             throw CamError(error)
         }
         let detector = try HaarFaceDetector(cascadePath: cascadePath, config: config.detection)
+        detector.onPlan = { logger.info("\($0)") }
         let input = try spec.openForService(camera: cameraRequest(), pace: pace ?? (show || spec == .test),
                                             fault: testFault.map { (f) throws(CamError) in try TestFault.parse(f) })
         logger.info("source \(input.summary)")
@@ -223,20 +245,29 @@ struct FerCam: ParsableCommand {
         return r
     }
 
-    private func pipelineConfig() -> PipelineConfig {
+    private func pipelineConfig(stills: Bool) -> PipelineConfig {
         var c = PipelineConfig()
+        c.tracker.minHits = confirmHits
         c.detection.scaleFactor = scaleFactor
         c.detection.minNeighbors = minNeighbors
         c.detection.minFaceSize = minFace
+        c.detection.maxFaceSize = maxFace
         c.detection.detectWidth = detectWidth
+        c.detection.trackROI = !noTrackROI
+        c.detection.motionGate = !noMotionGate
+        c.detection.busyScanPeriod = busyScanPeriod
+        c.detection.stillScanPeriod = scanPeriod
+        c.detection.threads = threads
         c.detection.interval = detectInterval
         c.detection.equalize = equalize
         c.classification.margin = margin
-        c.tracker.maxMissed = maxMissed
+        c.classification.interval = classifyInterval
+        c.tracker.maxMissedSeconds = maxMissed
         c.tracker.probabilityAlpha = smoothing
         c.events.updateInterval = updateInterval
         c.ringCapacity = ring
         c.maxFrames = frames
+        if stills { c.forStillImages() }
         return c
     }
 

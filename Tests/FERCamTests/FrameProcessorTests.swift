@@ -9,6 +9,8 @@ import FERVision
         var c = PipelineConfig()
         c.detection.interval = interval
         c.events.updateInterval = 0
+        c.tracker.minHits = 1   // these tests are about scheduling and events; confirmation has its own
+        c.classification.interval = 0   // every pass classifies
         return FrameProcessor(detector: detector, classifier: classifier, config: c)
     }
 

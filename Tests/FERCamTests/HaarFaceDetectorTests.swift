@@ -1,33 +1,69 @@
-// Detection on a downscaled copy finds the same faces as on the full frame,
-// with boxes mapped back to frame pixels; bad cascades are reported.
+// HaarFaceDetector: every face from --min-face up is found whatever the frame
+// size (the search scale follows the face size, not a fixed width); the
+// --detect-width cap says which face size it then guarantees; bad --min-face
+// values and cascades are refused; and on video the searches follow tracks and
+// motion instead of scanning everything.
 import Foundation
 import Testing
 @testable import FERCam
 import FERVision
 
 @Suite struct HaarFaceDetectorTests {
-    @Test func downscaledDetectionMapsBoxesBack() throws {
+    private func stills(_ edit: (inout DetectionConfig) -> Void = { _ in }) -> DetectionConfig {
+        var c = DetectionConfig()
+        c.stills = true
+        edit(&c)
+        return c
+    }
+
+    @Test func aStillImageIsSearchedWholeAtEverySize() throws {
         let gray = try ImageCodec.decode(path: try TestPaths.requireMedia("faces.jpg")).gray()   // 710x473, 6 faces
-        var full = DetectionConfig()
-        full.detectWidth = 0
-        var small = DetectionConfig()
-        small.detectWidth = 355   // half size
-        let a = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: full).detect(gray)
-        let b = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: small).detect(gray)
-        #expect(a.count == 6)
-        #expect(b.count == 6)
-        for box in b {
-            #expect(a.contains { $0.iou(box) > 0.5 }, "\(box) has no full-size counterpart in \(a)")
-            #expect(box.clamped(to: gray.width, height: gray.height) == box)
+        let found = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills()).detect(grayFrame(gray), tracked: [])
+        let direct = try CascadeDetector(path: TestPaths.cascade).detect(gray, scaleFactor: 1.1, minNeighbors: 5, minSize: 30)
+        #expect(found.count == 6)
+        for box in direct {
+            #expect(found.contains { $0.iou(box) > 0.5 }, "\(box) of the full-size cascade is missing from \(found)")
         }
     }
 
-    @Test func detectionScale() throws {
+    @Test func aDetectWidthCapRaisesTheSmallestFaceAndSaysSo() throws {
+        let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills { $0.detectWidth = 320 })
+        #expect(d.smallestFace(frameWidth: 640) == 60, "30 px with headroom at half size")
+        #expect(d.smallestFace(frameWidth: 200) == 30, "narrower than the cap: --min-face")
+        var said: [String] = []
+        d.onPlan = { said.append($0) }
+        _ = try d.detect(grayFrame(GrayImage(width: 640, height: 480, fill: 90)), tracked: [])
+        #expect(said.count == 1)
+        #expect(said.first?.contains("faces 60-480 px") == true && said.first?.contains("--detect-width 320") == true, "\(said)")
+    }
+
+    @Test func minFaceBelowTheWindowOrAboveTheFrameIsAUsageError() throws {
+        do { _ = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills { $0.minFaceSize = 20 }); Issue.record("no error") } catch {
+            #expect(error.exitCode == 64)
+            #expect(error.message.contains("--min-face 20") && error.message.contains("--min-face 30"), "\(error.message)")
+        }
+        let big = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills { $0.minFaceSize = 600 })
+        do { _ = try big.detect(grayFrame(GrayImage(width: 640, height: 480, fill: 90)), tracked: []); Issue.record("no error") } catch {
+            #expect(error.exitCode == 64)
+            #expect(error.message.contains("640x480") && error.message.contains("at most 480"), "\(error.message)")
+        }
         var c = DetectionConfig()
-        c.detectWidth = 320
-        let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: c)
-        #expect(d.detectionScale(frameWidth: 640) == 0.5)
-        #expect(d.detectionScale(frameWidth: 200) == 1)
+        c.minFaceSize = 60
+        c.maxFaceSize = 40
+        #expect(throws: CamError.self) { try c.validate() }
+    }
+
+    @Test func onVideoOnlyTrackWindowsAndScanTilesAreSearched() throws {
+        let gray = try ImageCodec.decode(path: try TestPaths.requireMedia("faces.jpg")).gray()
+        let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: DetectionConfig())
+        let whole = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills())
+        let faces = try whole.detect(grayFrame(gray), tracked: [])
+        let wholePixels = whole.lastPass.searchPixels
+        // Frame 1 of a video, the faces already followed: each is found again in its own window.
+        _ = try d.detect(grayFrame(gray, index: 0), tracked: [])
+        let again = try d.detect(grayFrame(gray, index: 1), tracked: faces)
+        for f in faces { #expect(again.contains { $0.iou(f) > 0.5 }, "\(f) not found again around itself: \(again)") }
+        #expect(d.lastPass.searchPixels < wholePixels / 2, "track windows and a slice of the scan: \(d.lastPass.searchPixels) of \(wholePixels)")
     }
 
     @Test func missingAndBrokenCascades() throws {

@@ -40,6 +40,7 @@ import FERVision
         let boxes = [Box(x: 40, y: 60, width: 90, height: 90), Box(x: 300, y: 80, width: 70, height: 70),
                      Box(x: 650, y: 400, width: 80, height: 80)]   // the last one leaves the 710×473 picture
         var config = PipelineConfig()
+        config.forStillImages()   // one picture: each face is reported from its one detection
         config.tracker.probabilityAlpha = 1   // no smoothing: the logged row is the network's output
         let processor = FrameProcessor(detector: ScriptedDetector { _ in boxes }, classifier: classifier, config: config)
         let frame = Frame(index: 0, time: 0, source: "faces.jpg", gray: img, bgr: BGRImage(width: img.width, height: img.height))

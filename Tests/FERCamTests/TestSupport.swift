@@ -69,7 +69,7 @@ final class ScriptedDetector: FaceDetector {
     private var calls = 0
     private(set) var called: [Int] = []
     init(_ script: @escaping (Int) -> [Box]) { self.script = script }
-    func detect(_ gray: GrayImage) throws(CamError) -> [Box] {
+    func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box] {
         defer { calls += 1 }
         called.append(calls)
         return script(calls)
@@ -95,6 +95,11 @@ final class MemorySink: DetectionSink, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         _events += finalEvents
     }
+}
+
+/// A frame holding `gray` (and a blank BGR plane of its size).
+func grayFrame(_ gray: GrayImage, index: Int = 0, time: Double? = nil, source: String = "test") -> Frame {
+    Frame(index: index, time: time ?? Double(index) / 25, source: source, gray: gray, bgr: BGRImage(width: gray.width, height: gray.height))
 }
 
 /// A gray frame of the given size (content irrelevant for scripted detectors).

@@ -1,11 +1,18 @@
-// Tracker: stable ids, tolerance for missed passes, per-track smoothing.
+// Tracker: confirmation, stable ids, tolerance for missed seconds, per-track smoothing.
 import Testing
 @testable import FERCam
 import FERVision
 
 @Suite struct TrackerTests {
+    /// A tracker that confirms on the first detection: for the tests of matching and smoothing.
+    private func immediate() -> Tracker {
+        var c = TrackerConfig()
+        c.minHits = 1
+        return Tracker(config: c)
+    }
+
     @Test func idsStayStableWhileFacesMove() {
-        let t = Tracker()
+        let t = immediate()
         let first = t.update(detections: [Box(x: 10, y: 10, width: 50, height: 50), Box(x: 200, y: 10, width: 50, height: 50)])
         #expect(first.created == [1, 2])
         // Both move a little (and arrive in the other order).
@@ -17,7 +24,7 @@ import FERVision
     }
 
     @Test func aFastMoveMatchesByCentreDistance() {
-        let t = Tracker()
+        let t = immediate()
         t.update(detections: [Box(x: 100, y: 100, width: 60, height: 60)])
         // IoU about 0.18 (below 0.3) but the centre moved only 25 px (< 0.5 × 60).
         let r = t.update(detections: [Box(x: 125, y: 100, width: 60, height: 60)])
@@ -25,20 +32,54 @@ import FERVision
         #expect(t.tracks.map(\.id) == [1])
     }
 
-    @Test func aTrackSurvivesMaxMissedPassesThenEnds() {
+    @Test func aTrackSurvivesMaxMissedSecondsThenEnds() {
         var c = TrackerConfig()
-        c.maxMissed = 2
+        c.minHits = 1
+        c.minHits = 1
+        c.maxMissedSeconds = 1.0
         let t = Tracker(config: c)
-        t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)])
-        #expect(t.update(detections: []).ended.isEmpty)   // missed 1
-        #expect(t.update(detections: []).ended.isEmpty)   // missed 2
-        let gone = t.update(detections: []).ended          // missed 3 > 2
+        t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)], frame: 0, time: 10)
+        // Unseen for 1 s of source time, however many passes that is.
+        for (f, time) in [(1, 10.2), (2, 10.5), (3, 10.9), (4, 11.0)] {
+            #expect(t.update(detections: [], frame: f, time: time).ended.isEmpty, "still kept at \(time)")
+        }
+        let gone = t.update(detections: [], frame: 5, time: 11.05).ended
         #expect(gone.map(\.id) == [1])
         #expect(t.tracks.isEmpty)
     }
 
+    @Test func aTrackIsConfirmedOnlyAfterMinHitsDetections() {
+        var c = TrackerConfig()
+        c.minHits = 1
+        c.minHits = 3
+        let t = Tracker(config: c)
+        let face = Box(x: 100, y: 100, width: 50, height: 50)
+        #expect(t.update(detections: [face]).created.isEmpty)
+        #expect(t.tracks.allSatisfy { !$0.confirmed })
+        #expect(t.update(detections: [face]).created.isEmpty)
+        #expect(t.update(detections: [face]).created == [1], "the third detection confirms it, as id 1")
+        #expect(t.tracks.map(\.id) == [1] && t.tracks[0].confirmed)
+    }
+
+    @Test func aOneFrameFalsePositiveEndsSilentlyAndTakesNoId() {
+        var c = TrackerConfig()
+        c.minHits = 1
+        c.minHits = 3
+        let t = Tracker(config: c)
+        let blip = Box(x: 300, y: 300, width: 40, height: 40)
+        t.update(detections: [blip])
+        var ended: [Track] = []
+        for _ in 0..<5 { ended += t.update(detections: []).ended }
+        #expect(ended.isEmpty, "a tentative track ends without an end")
+        #expect(t.tracks.isEmpty)
+        let face = Box(x: 10, y: 10, width: 50, height: 50)
+        for _ in 0..<3 { t.update(detections: [face]) }
+        #expect(t.tracks.map(\.id) == [1], "ids count confirmed faces only")
+        #expect(t.endAll().map(\.id) == [1])
+    }
+
     @Test func aFaceBackAfterAGapKeepsItsId() {
-        let t = Tracker()
+        let t = immediate()
         t.update(detections: [Box(x: 50, y: 50, width: 40, height: 40)])
         t.update(detections: [])
         let back = t.update(detections: [Box(x: 52, y: 50, width: 40, height: 40)])
@@ -47,7 +88,7 @@ import FERVision
     }
 
     @Test func farAwayDetectionStartsANewTrack() {
-        let t = Tracker()
+        let t = immediate()
         t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)])
         let r = t.update(detections: [Box(x: 300, y: 300, width: 40, height: 40)])
         #expect(r.created == [2])
@@ -56,6 +97,7 @@ import FERVision
 
     @Test func smoothingIsPerTrackEMA() {
         var c = TrackerConfig()
+        c.minHits = 1
         c.probabilityAlpha = 0.5
         let t = Tracker(config: c)
         t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40), Box(x: 200, y: 0, width: 40, height: 40)])
@@ -69,7 +111,7 @@ import FERVision
     }
 
     @Test func endAllEmptiesTheTracker() {
-        let t = Tracker()
+        let t = immediate()
         t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)])
         #expect(t.endAll().count == 1)
         #expect(t.tracks.isEmpty)
@@ -78,7 +120,7 @@ import FERVision
     }
 
     @Test func boxesFollowTheirVelocityBetweenDetections() {
-        let t = Tracker()
+        let t = immediate()
         // A face moving right 6 px per frame, detected every 3 frames.
         for f in [0, 3, 6] { t.update(detections: [Box(x: 6 * f, y: 50, width: 60, height: 60)], frame: f) }
         let atDetection = t.tracks[0].box.x
@@ -93,6 +135,7 @@ import FERVision
 
     @Test func predictionIsBoundedAndCanBeSwitchedOff() {
         var c = TrackerConfig()
+        c.minHits = 1
         c.maxShift = 0.5
         let t = Tracker(config: c)
         t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)], frame: 0)
@@ -101,6 +144,7 @@ import FERVision
         #expect(t.tracks[0].box.x - t.tracks[0].anchor.x <= 20, "at most half a width from the last detection")
 
         var still = TrackerConfig()
+        still.minHits = 1
         still.followVelocity = false
         let h = Tracker(config: still)
         h.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)], frame: 0)

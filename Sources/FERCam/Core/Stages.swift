@@ -20,9 +20,11 @@ public protocol FrameSource: AnyObject {
     func interrupt()
 }
 
-/// Finds faces in a gray frame; boxes are in that frame's pixels.
+/// Finds faces in a frame (its gray plane); boxes are in that frame's pixels.
 public protocol FaceDetector: AnyObject {
-    func detect(_ gray: GrayImage) throws(CamError) -> [Box]
+    /// `tracked`: where the faces followed now are predicted to be, which a detector may
+    /// search first (or ignore).
+    func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box]
 }
 
 /// Probabilities for a batch of preprocessed faces.

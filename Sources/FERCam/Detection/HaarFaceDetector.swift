@@ -1,55 +1,172 @@
-// FaceDetector over OpenCV's Haar cascade (FERVision.CascadeDetector): runs on
-// a downscaled copy of the gray frame (detection is the bottleneck: 57-130 ms
-// on 640×480, a quarter of that at 320×240) and maps boxes back to frame
-// pixels. It does not schedule (see FrameProcessor) or track.
+// FaceDetector over OpenCV's Haar cascade, searching only where it pays:
+// - around each followed face (its predicted box, at sizes near its own),
+// - a rolling full scan (RollingScan over a ScanPlan: every face size from
+//   --min-face to --max-face, each at the scale where it just fills the
+//   cascade's window), tiles where the MotionGate saw change first;
+// then merges what the searches found. A still image (config.stills), or
+// --no-track-roi, searches the whole frame on every pass instead.
+// It does not decide on which frames to run (FrameProcessor) or keep tracks.
+import Dispatch
 import Foundation
 import FERVision
 
 public final class HaarFaceDetector: FaceDetector {
     public let config: DetectionConfig
-    private let cascade: CascadeDetector
+    /// One per detection thread: an OpenCV cascade is not safe to use from two threads at once.
+    private let searchers: [RegionDetector]
+    private let gate: MotionGate
+    private var scan: RollingScan?
+    /// Called with each new scan plan (the first frame, a new frame size): the start-up log line.
+    public var onPlan: ((String) -> Void)?
+    /// What the last pass searched (benchmarks, diagnostics).
+    public private(set) var lastPass = DetectionPass()
 
-    /// Loads the cascade; a missing file is .inputMissing, a bad one .configuration.
+    /// Loads the cascade; a missing file is .inputMissing, a bad one .configuration, a
+    /// --min-face below the cascade's window .usage.
     public init(cascadePath: String, config: DetectionConfig) throws(CamError) {
         self.config = config
         guard FileManager.default.fileExists(atPath: cascadePath) else {
             throw .inputMissing("cascade \(cascadePath): no such file (install opencv-data, or pass --cascade PATH)")
         }
-        do {
-            cascade = try CascadeDetector(path: cascadePath)
-        } catch {
-            throw .configuration("cascade \(cascadePath): \(error) (is it an OpenCV cascade XML?)")
+        var searchers: [RegionDetector] = []
+        for _ in 0..<max(1, config.threads) {
+            do {
+                searchers.append(RegionDetector(cascade: try CascadeDetector(path: cascadePath), scaleFactor: config.scaleFactor,
+                                                minNeighbors: config.minNeighbors, equalize: config.equalize))
+            } catch {
+                throw .configuration("cascade \(cascadePath): \(error) (is it an OpenCV cascade XML?)")
+            }
+        }
+        self.searchers = searchers
+        gate = MotionGate(config: config.motion)
+        let smallest = RegionDetector.smallestFace(window: searchers[0].window)
+        guard config.minFaceSize >= smallest else {
+            throw .usage("--min-face \(config.minFaceSize) is below what the cascade can find: its window is \(searchers[0].window) px, "
+                         + "so the smallest face it finds is \(smallest) px; use --min-face \(smallest) or more")
         }
     }
 
-    /// Scale from frame pixels to detection pixels for a frame `width` wide.
-    public func detectionScale(frameWidth width: Int) -> Double {
-        config.detectWidth > 0 && width > config.detectWidth ? Double(config.detectWidth) / Double(width) : 1
+    /// The cascade's window side in pixels.
+    public var window: Int { searchers[0].window }
+
+    /// The smallest face searched in a frame `width` wide: --min-face, raised when
+    /// --detect-width caps the search resolution.
+    public func smallestFace(frameWidth width: Int) -> Int {
+        let smallest = RegionDetector.smallestFace(window: window)
+        guard config.detectWidth > 0, width > config.detectWidth else { return config.minFaceSize }
+        return max(config.minFaceSize, Int((Double(smallest) * Double(width) / Double(config.detectWidth)).rounded(.up)))
     }
 
-    public func detect(_ gray: GrayImage) throws(CamError) -> [Box] {
-        let s = detectionScale(frameWidth: gray.width)
-        var small = gray
-        if s < 1 {
-            let w = max(1, Int((Double(gray.width) * s).rounded()))
-            let h = max(1, Int((Double(gray.height) * s).rounded()))
-            small = gray.resized(width: w, height: h)   // INTER_AREA
+    public func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box] {
+        let scan = try rollingScan(width: frame.width, height: frame.height)
+        var jobs: [DetectionJob]
+        var motionRegions = 0
+        if config.stills || !config.trackROI {
+            jobs = scan.all(now: frame.time).map(\.job)
+        } else {
+            let motion = config.motionGate ? gate.update(frame.gray) : nil
+            motionRegions = motion?.count ?? 0
+            jobs = tracked.compactMap { trackJob($0, plan: scan.plan) }
+            jobs += scan.next(now: frame.time, motion: motion).map(\.job)
         }
-        if config.equalize { small = small.equalized() }
-        let minSize = max(12, Int((Double(config.minFaceSize) * s).rounded()))
-        let found: [Box]
-        do {
-            found = try cascade.detect(small, scaleFactor: config.scaleFactor, minNeighbors: config.minNeighbors, minSize: minSize)
-        } catch {
-            throw .internalError("face detection failed: \(error)")
+        let found = try run(jobs, on: frame.gray)
+        lastPass = DetectionPass(jobs: jobs.count, searchPixels: jobs.reduce(0) { $0 + searchPixels($1) },
+                                 motionRegions: motionRegions, boxes: found.count)
+        return Self.merged(found)
+    }
+
+    /// The search around one followed face: its predicted box grown by a quarter of its size
+    /// on each side, for faces from 1/1.25 to 1.25 times its side (within the plan's sizes).
+    func trackJob(_ box: Box, plan: ScanPlan) -> DetectionJob? {
+        let side = Double(max(box.width, box.height))
+        let lo = max(plan.minFace, Int(side / 1.25)), hi = min(plan.maxFace, Int((side * 1.25).rounded(.up)))
+        guard hi >= lo else { return nil }
+        let region = box.expanded(by: 0.25).clamped(to: plan.width, height: plan.height)
+        guard !region.isEmpty else { return nil }
+        return DetectionJob(region: region, minFace: lo, maxFace: hi)
+    }
+
+    private func searchPixels(_ job: DetectionJob) -> Int {
+        let s = RegionDetector.scale(window: window, minFace: job.minFace)
+        return Int(Double(job.region.area) * s * s)
+    }
+
+    private func rollingScan(width: Int, height: Int) throws(CamError) -> RollingScan {
+        if let scan, scan.plan.width == width, scan.plan.height == height { return scan }
+        let minFace = smallestFace(frameWidth: width)
+        guard minFace <= min(width, height) else {
+            throw .usage("--min-face \(config.minFaceSize) is larger than the \(width)x\(height) frame"
+                         + (minFace != config.minFaceSize ? " (raised to \(minFace) by --detect-width \(config.detectWidth))" : "")
+                         + "; use a --min-face of at most \(min(width, height))")
         }
-        let sx = Double(gray.width) / Double(small.width), sy = Double(gray.height) / Double(small.height)
-        return found.map { b in
-            let x = max(0, Int((Double(b.x) * sx).rounded())), y = max(0, Int((Double(b.y) * sy).rounded()))
-            let w = min(gray.width - x, Int((Double(b.width) * sx).rounded()))
-            let h = min(gray.height - y, Int((Double(b.height) * sy).rounded()))
-            return Box(x: x, y: y, width: w, height: h)
+        let plan = ScanPlan(width: width, height: height, minFace: minFace, maxFace: config.maxFaceSize, window: window)
+        let made = RollingScan(plan: plan, busyPeriod: config.busyScanPeriod, stillPeriod: config.stillScanPeriod)
+        scan = made
+        var line = "detection: " + plan.summary
+        if minFace != config.minFaceSize { line += " (--detect-width \(config.detectWidth) raises --min-face \(config.minFaceSize) to \(minFace))" }
+        if config.stills || !config.trackROI {
+            line += "; the whole frame on every pass"
+        } else {
+            line += "; a full scan every \(config.busyScanPeriod) s while something moves"
+                + (config.motionGate ? ", every \(config.stillScanPeriod) s in a still scene" : " (no motion gate)")
         }
+        onPlan?(line)
+        return made
+    }
+
+    /// Runs the jobs, on one thread or spread over the searchers (largest jobs first).
+    private func run(_ jobs: [DetectionJob], on gray: GrayImage) throws(CamError) -> [Box] {
+        if searchers.count == 1 || jobs.count < 2 {
+            var out: [Box] = []
+            for j in jobs { out += try searchers[0].detect(gray, j) }
+            return out
+        }
+        // Deal the jobs by cost so each thread gets about the same work.
+        var lanes = [[DetectionJob]](repeating: [], count: searchers.count)
+        var load = [Int](repeating: 0, count: searchers.count)
+        for j in jobs.sorted(by: { searchPixels($0) > searchPixels($1) }) {
+            let k = load.indices.min { load[$0] < load[$1] }!
+            lanes[k].append(j)
+            load[k] += searchPixels(j)
+        }
+        let results = ResultBox(count: searchers.count)
+        let searchers = self.searchers, dealt = lanes
+        DispatchQueue.concurrentPerform(iterations: searchers.count) { k in
+            results.set(k, Result { () throws(CamError) -> [Box] in
+                var out: [Box] = []
+                for j in dealt[k] { out += try searchers[k].detect(gray, j) }
+                return out
+            })
+        }
+        var all: [Box] = []
+        for r in results.all { all += try r.get() }
+        return all
+    }
+
+    /// One box per face: a box overlapping a kept one by IoU > 0.4 (the same face found by two
+    /// overlapping searches) is dropped; earlier boxes win (track windows come first).
+    static func merged(_ boxes: [Box]) -> [Box] {
+        var kept: [Box] = []
+        for b in boxes where !kept.contains(where: { $0.iou(b) > 0.4 }) { kept.append(b) }
+        return kept
     }
 }
 
+/// What one detection pass did.
+public struct DetectionPass: Sendable, Equatable {
+    public var jobs = 0
+    /// Pixels the cascade was given, summed over the searches (each region at its scale).
+    public var searchPixels = 0
+    public var motionRegions = 0
+    /// Boxes found before merging duplicates.
+    public var boxes = 0
+}
+
+/// Per-thread results of a parallel pass.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<[Box], CamError>]
+    init(count: Int) { results = Array(repeating: .success([]), count: count) }
+    func set(_ i: Int, _ r: Result<[Box], CamError>) { lock.lock(); results[i] = r; lock.unlock() }
+    var all: [Result<[Box], CamError>] { lock.lock(); defer { lock.unlock() }; return results }
+}

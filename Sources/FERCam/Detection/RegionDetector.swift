@@ -20,15 +20,20 @@ public struct DetectionJob: Sendable, Equatable {
     }
 }
 
-public final class RegionDetector {
+/// Immutable, but its cascade must not search from two threads at once: HaarFaceDetector
+/// gives each thread its own RegionDetector (hence unchecked Sendable).
+public final class RegionDetector: @unchecked Sendable {
     private let cascade: CascadeDetector
     public let scaleFactor: Double
     public let minNeighbors: Int
+    /// Histogram-equalize each searched patch first (dim scenes).
+    public let equalize: Bool
     /// The cascade's window side: the smallest face findable at scale 1.
     public var window: Int { cascade.window }
 
-    public init(cascade: CascadeDetector, scaleFactor: Double, minNeighbors: Int) {
+    public init(cascade: CascadeDetector, scaleFactor: Double, minNeighbors: Int, equalize: Bool = false) {
         self.cascade = cascade
+        self.equalize = equalize
         self.scaleFactor = scaleFactor
         self.minNeighbors = minNeighbors
     }
@@ -41,8 +46,17 @@ public final class RegionDetector {
     /// Scale applied to the region before the search: window × headroom / minFace,
     /// at most 1 (never upscaled: faces below the window are out of reach).
     public func scale(for job: DetectionJob) -> Double {
-        min(1, Double(window) * Self.headroom / Double(max(1, job.minFace)))
+        Self.scale(window: window, minFace: job.minFace)
     }
+
+    /// The one rule for the search scale: window × headroom / minFace, at most 1.
+    public static func scale(window: Int, minFace: Int) -> Double {
+        min(1, Double(window) * headroom / Double(max(1, minFace)))
+    }
+
+    /// The smallest face findable at all: the window with headroom (a smaller --min-face
+    /// would be searched above full size).
+    public static func smallestFace(window: Int) -> Int { Int((Double(window) * headroom).rounded(.up)) }
 
     /// Faces in the job's region (clipped to the frame), in frame pixels.
     public func detect(_ gray: GrayImage, _ job: DetectionJob) throws(CamError) -> [Box] {
@@ -51,10 +65,11 @@ public final class RegionDetector {
         let s = scale(for: job)
         let w = max(window, Int((Double(region.width) * s).rounded()))
         let h = max(window, Int((Double(region.height) * s).rounded()))
-        let patch: GrayImage
+        var patch: GrayImage   // (h, w)
         do {
             let crop = region == Box(x: 0, y: 0, width: gray.width, height: gray.height) ? gray : try gray.crop(region)
             patch = (w == crop.width && h == crop.height) ? crop : crop.resized(width: w, height: h)   // INTER_AREA
+            if equalize { patch = patch.equalized() }
         } catch {
             throw .internalError("detection region \(region) of a \(gray.width)x\(gray.height) frame: \(error)")
         }

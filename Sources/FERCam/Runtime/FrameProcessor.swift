@@ -1,7 +1,8 @@
 // The synchronous heart of the pipeline, one frame at a time: decide whether
 // to run the detector on this frame (every `interval` frames, and on a scene
-// cut), associate boxes with tracks, classify all tracked faces of the frame
-// in one batch, smooth, and derive events. No threads and no I/O: Pipeline
+// cut), hand it the tracks' predicted boxes, associate its boxes with tracks,
+// classify all confirmed faces seen on the frame in one batch, smooth, and
+// derive events. No threads and no I/O: Pipeline
 // runs it on its inference thread, tests and benchmarks call it directly.
 import FERNet
 import FERVision
@@ -54,9 +55,10 @@ public final class FrameProcessor {
         let due = cut || lastDetectIndex == nil || frame.index - lastDetectIndex! >= config.detection.interval
         if due {
             let t0 = MonotonicClock.nanos()
-            let boxes = try detector.detect(frame.gray)
+            tracker.carryOver(frame: frame.index)   // predicted boxes: where the detector looks first
+            let boxes = try detector.detect(frame, tracked: tracker.tracks.map(\.box))
             let t1 = MonotonicClock.nanos()
-            ended = tracker.update(detections: boxes, frame: frame.index).ended
+            ended = tracker.update(detections: boxes, frame: frame.index, time: frame.time).ended
             timings.detect = Double(t1 - t0) / 1e6
             timings.track += Double(MonotonicClock.nanos() - t1) / 1e6
             lastDetectIndex = frame.index
@@ -66,7 +68,11 @@ public final class FrameProcessor {
 
         // Classify every face seen on the latest detection pass, all in one batch.
         let c0 = MonotonicClock.nanos()
-        let live = tracker.tracks.filter { $0.missed == 0 }
+        // Confirmed faces detected on this frame, each at most every classification interval.
+        let every = config.classification.interval
+        let live = tracker.tracks.filter { t in
+            t.missed == 0 && t.confirmed && (t.lastClassified.map { frame.time - $0 >= every || frame.time < $0 } ?? true)
+        }
         if !live.isEmpty {
             let per = preprocessor.side * preprocessor.side
             if batch.count < live.count * per { batch = [Float](repeating: 0, count: live.count * per) }
@@ -82,13 +88,13 @@ public final class FrameProcessor {
             guard probs.count == live.count else {
                 throw .internalError("classifier returned \(probs.count) results for \(live.count) faces")
             }
-            for (t, p) in zip(live, probs) { tracker.observe(id: t.id, probabilities: p) }
+            for (t, p) in zip(live, probs) { tracker.observe(id: t.id, probabilities: p, time: frame.time) }
         }
         let c1 = MonotonicClock.nanos()
         timings.classify = Double(c1 - c0) / 1e6
 
         let faces = tracker.tracks.compactMap { t -> TrackedFace? in
-            guard let p = t.probabilities else { return nil }
+            guard t.confirmed, let p = t.probabilities else { return nil }
             return TrackedFace(id: t.id, box: t.box, probabilities: p, detectedNow: t.detectedNow)
         }
         var events = pendingCutEvents

@@ -12,7 +12,8 @@ public enum ConfigKeys {
         "min-face": false, "equalize": true, "margin": false, "smoothing": false, "max-missed": false,
         "ring": false, "frame-timeout": false, "threads": false, "pace": true, "no-pace": true,
         "test-fault": false, "stream": false, "stream-token": false, "stream-fps": false,
-        "stream-max-clients": false,
+        "stream-max-clients": false, "max-face": false, "no-track-roi": true, "no-motion-gate": true,
+        "busy-scan-period": false, "scan-period": false, "confirm-hits": false, "classify-interval": false,
     ]
 
     /// Flags of fer-cam that are deliberately not config keys.

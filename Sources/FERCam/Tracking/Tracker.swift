@@ -1,8 +1,10 @@
-// Follows faces across frames: gives each a stable id, matches new detections
-// to existing tracks (IoU first, centre distance as a fallback for fast moves),
-// tolerates a few detection passes without a match, smooths boxes and
-// probabilities per track (EMA; never one window shared by all faces), and
-// between detection passes moves each box along its measured velocity.
+// Follows faces across frames: matches new detections to existing tracks (IoU
+// first, centre distance as a fallback for fast moves), confirms a track only
+// once it has been detected `minHits` times (a one-frame false positive stays
+// tentative, gets no id and emits nothing), gives each confirmed track a stable
+// id, keeps it through misses for `maxMissedSeconds` of source time, smooths
+// boxes and probabilities per track (EMA; never one window shared by all
+// faces), and between detection passes moves each box along its velocity.
 // It does not detect, classify or decide which events to emit.
 import FERNet
 import FERVision
@@ -12,8 +14,13 @@ public struct TrackerConfig: Sendable, Equatable {
     public var matchIoU: Double = 0.3
     /// Fallback: centres closer than this fraction of the larger box width match.
     public var maxCentreDistance: Double = 0.5
-    /// Detection passes a track may go unmatched before it ends.
-    public var maxMissed: Int = 2
+    /// Seconds (source time) a confirmed track may go undetected before it ends.
+    public var maxMissedSeconds: Double = 1.0
+    /// Detections a track needs before it is confirmed (gets its id and its start event).
+    /// 1 only for still images, which are seen once.
+    public var minHits: Int = 3
+    /// Detection passes a tentative (unconfirmed) track may miss before it is dropped, silently.
+    public var tentativeMaxMissed: Int = 1
     /// EMA weight of the newest probabilities (1 = no smoothing).
     public var probabilityAlpha: Double = 0.4
     /// EMA weight of the newest box (1 = no smoothing).
@@ -29,7 +36,15 @@ public struct TrackerConfig: Sendable, Equatable {
 }
 
 public struct Track: Sendable, Equatable {
-    public let id: Int
+    /// The public id (1, 2, ...) once confirmed; negative while tentative.
+    public internal(set) var id: Int
+    /// Detections matched so far.
+    public var hits: Int = 1
+    /// Source time of the last matched detection.
+    public var lastSeen: Double = 0
+    /// Source time of the last classification folded in (nil: never).
+    public var lastClassified: Double?
+    public var confirmed: Bool { id > 0 }
     /// Smoothed box in frame pixels.
     public var box: Box
     /// Smoothed probabilities; nil until first classified.
@@ -46,8 +61,9 @@ public struct Track: Sendable, Equatable {
     var anchorFrame: Int
     var lastDetection: Box
 
-    init(id: Int, box: Box, probabilities: [Float]?, missed: Int, detectedNow: Bool, frame: Int = 0) {
+    init(id: Int, box: Box, probabilities: [Float]?, missed: Int, detectedNow: Bool, frame: Int = 0, time: Double = 0) {
         self.id = id
+        lastSeen = time
         self.box = box
         self.probabilities = probabilities
         self.missed = missed
@@ -60,25 +76,32 @@ public struct Track: Sendable, Equatable {
 
 public final class Tracker {
     public let config: TrackerConfig
+    /// Confirmed and tentative tracks; `confirmed` ones are the faces.
     public private(set) var tracks: [Track] = []
     private var nextID = 1
+    private var nextTentative = -1
     private var currentFrame = -1
+
+    /// Source seconds per frame assumed when `update` is given no time (tests, synthetic input).
+    public static let defaultFrameSeconds = 0.04
 
     public init(config: TrackerConfig = TrackerConfig()) {
         self.config = config
     }
 
-    /// One detection pass on frame `frame` (default: the frame after the last one).
-    /// Returns the ids of new tracks and the tracks that ended.
+    /// One detection pass on frame `frame` (default: the frame after the last one) at source
+    /// time `time` (default: frame × defaultFrameSeconds). Returns the ids of tracks confirmed
+    /// on this pass and the confirmed tracks that ended (tentative ones end silently).
     @discardableResult
-    public func update(detections: [Box], frame: Int? = nil) -> (created: [Int], ended: [Track]) {
+    public func update(detections: [Box], frame: Int? = nil, time: Double? = nil) -> (created: [Int], ended: [Track]) {
         let f = frame ?? currentFrame + 1
+        let now = time ?? Double(f) * Self.defaultFrameSeconds
         currentFrame = f
         predict(to: f)
         var pairs: [(score: Double, t: Int, d: Int)] = []
         for (ti, t) in tracks.enumerated() {
             for (di, d) in detections.enumerated() {
-                let iou = t.box.iouValue(d)
+                let iou = t.box.iou(d)
                 if iou >= config.matchIoU {
                     pairs.append((1 + iou, ti, di))
                 } else {
@@ -107,6 +130,8 @@ public final class Tracker {
             t.lastDetection = det
             t.missed = 0
             t.detectedNow = true
+            t.hits += 1
+            t.lastSeen = now
             tracks[p.t] = t
         }
         var ended: [Track] = []
@@ -117,13 +142,20 @@ public final class Tracker {
                 t.detectedNow = false
                 t.velocityX *= 0.5   // lost: slow the prediction down
                 t.velocityY *= 0.5
-                if t.missed > config.maxMissed { ended.append(t); continue }
+                if t.confirmed ? now - t.lastSeen > config.maxMissedSeconds : t.missed > config.tentativeMaxMissed {
+                    if t.confirmed { ended.append(t) }
+                    continue
+                }
             }
             kept.append(t)
         }
-        var created: [Int] = []
         for (di, d) in detections.enumerated() where !detUsed[di] {
-            kept.append(Track(id: nextID, box: d, probabilities: nil, missed: 0, detectedNow: true, frame: f))
+            kept.append(Track(id: nextTentative, box: d, probabilities: nil, missed: 0, detectedNow: true, frame: f, time: now))
+            nextTentative -= 1
+        }
+        var created: [Int] = []
+        for i in kept.indices where !kept[i].confirmed && kept[i].hits >= config.minHits {
+            kept[i].id = nextID
             created.append(nextID)
             nextID += 1
         }
@@ -154,9 +186,10 @@ public final class Tracker {
         }
     }
 
-    /// Folds a new classification into the track's EMA.
-    public func observe(id: Int, probabilities p: [Float]) {
+    /// Folds a new classification, made at source time `time`, into the track's EMA.
+    public func observe(id: Int, probabilities p: [Float], time: Double = 0) {
         guard let i = tracks.firstIndex(where: { $0.id == id }) else { return }
+        tracks[i].lastClassified = time
         if let old = tracks[i].probabilities, old.count == p.count {
             let a = Float(config.probabilityAlpha)
             tracks[i].probabilities = zip(old, p).map { (1 - a) * $0 + a * $1 }
@@ -165,9 +198,9 @@ public final class Tracker {
         }
     }
 
-    /// Ends every track (shutdown, scene cut).
+    /// Ends every track (shutdown, scene cut); returns the confirmed ones.
     public func endAll() -> [Track] {
-        let all = tracks
+        let all = tracks.filter(\.confirmed)
         tracks = []
         return all
     }
@@ -179,15 +212,6 @@ public final class Tracker {
 }
 
 extension Box {
-    /// Intersection over union with integer pixel boxes.
-    func iouValue(_ o: Box) -> Double {
-        let x0 = max(x, o.x), y0 = max(y, o.y)
-        let x1 = min(x + width, o.x + o.width), y1 = min(y + height, o.y + o.height)
-        let inter = Double(max(0, x1 - x0)) * Double(max(0, y1 - y0))
-        let union = Double(width * height) + Double(o.width * o.height) - inter
-        return union > 0 ? inter / union : 0
-    }
-
     var centreXY: (Double, Double) { (Double(x) + Double(width) / 2, Double(y) + Double(height) / 2) }
 
     func centreDistance(_ o: Box) -> Double {

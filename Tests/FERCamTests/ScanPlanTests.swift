@@ -1,0 +1,94 @@
+// ScanPlan and RollingScan: every face size lies whole in some tile of a band
+// that searches it; the rolling scan covers the whole frame within its period,
+// spreads the cost (no frame pays for a whole scan), slows down in a still
+// scene and searches where motion was first.
+import Testing
+@testable import FERCam
+import FERVision
+
+@Suite struct ScanPlanTests {
+    private let plan = ScanPlan(width: 1920, height: 1080, minFace: 30, maxFace: 0, window: 24)
+
+    @Test func everyFaceLiesWholeInATileThatSearchesItsSize() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let side = Int.random(in: 30...1080, using: &rng)
+            let face = Box(x: Int.random(in: 0...(1920 - side), using: &rng), y: Int.random(in: 0...(1080 - side), using: &rng),
+                           width: side, height: side)
+            let covering = plan.tiles.contains { t in
+                t.job.minFace <= side && side <= t.job.maxFace && t.job.region.intersection(face) == face
+            }
+            #expect(covering, "a \(side)-px face at \(face) is in no tile searching its size")
+        }
+    }
+
+    @Test func bandsStartAtTheScaleOfTheSmallestFace() {
+        let finest = plan.tiles.filter { $0.band == 0 }
+        #expect(finest.allSatisfy { $0.job.minFace == 30 })
+        #expect(RegionDetector.scale(window: 24, minFace: 30) == 1, "30 px: full size")
+        #expect(plan.maxFace == 1080)
+        #expect(plan.totalCost == plan.tiles.reduce(0) { $0 + $1.cost })
+        // The coarse bands cost little next to the finest one.
+        let fine = finest.reduce(0) { $0 + $1.cost }
+        #expect(Double(fine) > 0.6 * Double(plan.totalCost), "finest band \(fine) of \(plan.totalCost)")
+        let small = ScanPlan(width: 640, height: 480, minFace: 60, maxFace: 120, window: 24)
+        #expect(small.tiles.allSatisfy { $0.job.maxFace <= 120 && $0.job.minFace >= 60 })
+    }
+}
+
+@Suite struct RollingScanTests {
+    private let plan = ScanPlan(width: 1920, height: 1080, minFace: 30, maxFace: 0, window: 24)
+    private let fps = 25.0
+
+    @Test func aBusySceneIsCoveredWithinThePeriodWithoutAStall() {
+        let scan = RollingScan(plan: plan, busyPeriod: 2, stillPeriod: 15)
+        var searched = Set<ScanTile.ID>()
+        var worst = 0
+        let frames = Int(2 * fps) + 1
+        for f in 0...frames {
+            let picked = scan.next(now: Double(f) / fps, motion: [Box(x: 0, y: 0, width: 10, height: 10)])
+            worst = max(worst, picked.reduce(0) { $0 + $1.cost })
+            picked.forEach { searched.insert($0.id) }
+        }
+        #expect(searched.count == plan.tiles.count, "\(searched.count) of \(plan.tiles.count) tiles searched in 2 s")
+        let share = Double(plan.totalCost) / (2 * fps)
+        let biggest = plan.tiles.map(\.cost).max()!
+        #expect(Double(worst) <= share + Double(biggest), "one frame searched \(worst) pixels; share \(share), biggest tile \(biggest)")
+    }
+
+    @Test func aStillSceneIsScannedAtTheSlowPace() {
+        let scan = RollingScan(plan: plan, busyPeriod: 2, stillPeriod: 15)
+        var t = 0.0
+        // The first full scan runs at the busy pace (nothing is known yet).
+        while t < 3 { _ = scan.next(now: t, motion: []); t += 1 / fps }
+        var cost = 0
+        let start = t
+        while t < start + 7.5 { cost += scan.next(now: t, motion: []).reduce(0) { $0 + $1.cost }; t += 1 / fps }
+        let half = Double(plan.totalCost) / 2
+        #expect(Double(cost) > 0.8 * half && Double(cost) < 1.2 * half, "7.5 s of a 15-s still period searched \(cost) of \(plan.totalCost)")
+    }
+
+    @Test func tilesWhereSomethingMovedGoFirst() {
+        let scan = RollingScan(plan: plan, busyPeriod: 2, stillPeriod: 15)
+        var t = 0.0
+        while t < 2.5 { _ = scan.next(now: t, motion: []); t += 1 / fps }   // everything searched once
+        let moving = Box(x: 1500, y: 800, width: 40, height: 40)
+        _ = scan.next(now: t, motion: [moving])
+        var firstPicks: [ScanTile] = []
+        for k in 1...3 { firstPicks += scan.next(now: t + Double(k) / fps, motion: []) }
+        let fine = firstPicks.filter { $0.band == 0 }
+        #expect(!fine.isEmpty && fine.allSatisfy { !$0.job.region.intersection(moving).isEmpty },
+                "after motion at \(moving), the next finest tiles searched are there: \(firstPicks.map(\.job.region))")
+    }
+
+    @Test func allSearchesEveryTile() {
+        let scan = RollingScan(plan: plan, busyPeriod: 2, stillPeriod: 15)
+        #expect(scan.all(now: 0).count == plan.tiles.count)
+    }
+}
+
+extension ScanTile {
+    /// Tiles are unique by region and band.
+    struct ID: Hashable { let x, y, w, h, band: Int }
+    var id: ID { ID(x: job.region.x, y: job.region.y, w: job.region.width, h: job.region.height, band: band) }
+}
