@@ -3,8 +3,9 @@
 // - a rolling full scan (RollingScan over a ScanPlan: every face size from
 //   --min-face to --max-face, each at the scale where it just fills the
 //   cascade's window), tiles where the MotionGate saw change first;
-// then merges what the searches found. A still image (config.stills), or
-// --no-track-roi, searches the whole frame on every pass instead.
+// then merges what the searches found. A scene cut (most of the picture
+// changed at once) is searched whole on that frame. A still image
+// (config.stills), or --no-track-roi, searches the whole frame on every pass.
 // It does not decide on which frames to run (FrameProcessor) or keep tracks.
 import Dispatch
 import Foundation
@@ -18,6 +19,8 @@ public final class HaarFaceDetector: FaceDetector {
     private var scan: RollingScan?
     /// Called with each new scan plan (the first frame, a new frame size): the start-up log line.
     public var onPlan: ((String) -> Void)?
+    /// More than this fraction of the picture changed at once: a new scene, searched whole.
+    public static let sceneCutFraction = 0.5
     /// What the last pass searched (benchmarks, diagnostics).
     public private(set) var lastPass = DetectionPass()
 
@@ -61,27 +64,34 @@ public final class HaarFaceDetector: FaceDetector {
         let scan = try rollingScan(width: frame.width, height: frame.height)
         var jobs: [DetectionJob]
         var motionRegions = 0
+        var sceneCut = false
         if config.stills || !config.trackROI {
             jobs = scan.all(now: frame.time).map(\.job)
         } else {
             let motion = config.motionGate ? gate.update(frame.gray) : nil
             motionRegions = motion?.count ?? 0
             jobs = tracked.compactMap { trackJob($0, plan: scan.plan) }
-            jobs += scan.next(now: frame.time, motion: motion).map(\.job)
+            if config.motionGate && gate.changedFraction > Self.sceneCutFraction {
+                // A new picture (a cut, a pan): the faces followed are likely gone; search it all now.
+                jobs += scan.all(now: frame.time).map(\.job)
+                sceneCut = true
+            } else {
+                jobs += scan.next(now: frame.time, motion: motion).map(\.job)
+            }
         }
         let found = try run(jobs, on: frame.gray)
         lastPass = DetectionPass(jobs: jobs.count, searchPixels: jobs.reduce(0) { $0 + searchPixels($1) },
-                                 motionRegions: motionRegions, boxes: found.count)
+                                 motionRegions: motionRegions, boxes: found.count, sceneCut: sceneCut)
         return Self.merged(found)
     }
 
-    /// The search around one followed face: its predicted box grown by a quarter of its size
+    /// The search around one followed face: its predicted box grown by 0.4 of its size
     /// on each side, for faces from 1/1.25 to 1.25 times its side (within the plan's sizes).
     func trackJob(_ box: Box, plan: ScanPlan) -> DetectionJob? {
         let side = Double(max(box.width, box.height))
         let lo = max(plan.minFace, Int(side / 1.25)), hi = min(plan.maxFace, Int((side * 1.25).rounded(.up)))
         guard hi >= lo else { return nil }
-        let region = box.expanded(by: 0.25).clamped(to: plan.width, height: plan.height)
+        let region = box.expanded(by: 0.4).clamped(to: plan.width, height: plan.height)
         guard !region.isEmpty else { return nil }
         return DetectionJob(region: region, minFace: lo, maxFace: hi)
     }
@@ -143,11 +153,19 @@ public final class HaarFaceDetector: FaceDetector {
         return all
     }
 
-    /// One box per face: a box overlapping a kept one by IoU > 0.4 (the same face found by two
-    /// overlapping searches) is dropped; earlier boxes win (track windows come first).
+    /// One box per face: a box that overlaps a kept one by IoU > 0.3, or whose centre lies
+    /// inside a kept box of a similar size (the same face found by two searches at two
+    /// scales) is dropped; earlier boxes win (track windows come first).
     static func merged(_ boxes: [Box]) -> [Box] {
+        func same(_ a: Box, _ b: Box) -> Bool {
+            if a.iou(b) > 0.3 { return true }
+            let (cx, cy) = b.center
+            let inside = Double(a.x) <= cx && cx < Double(a.maxX) && Double(a.y) <= cy && cy < Double(a.maxY)
+            let ratio = Double(max(a.width, b.width)) / Double(max(1, min(a.width, b.width)))
+            return inside && ratio < 1.6
+        }
         var kept: [Box] = []
-        for b in boxes where !kept.contains(where: { $0.iou(b) > 0.4 }) { kept.append(b) }
+        for b in boxes where !kept.contains(where: { same($0, b) }) { kept.append(b) }
         return kept
     }
 }
@@ -160,6 +178,8 @@ public struct DetectionPass: Sendable, Equatable {
     public var motionRegions = 0
     /// Boxes found before merging duplicates.
     public var boxes = 0
+    /// Most of the picture changed at once: the whole frame was searched.
+    public var sceneCut = false
 }
 
 /// Per-thread results of a parallel pass.

@@ -27,6 +27,9 @@ public final class MotionGate {
     private var background: [Float] = []   // (rows, cols) block means
     private var cols = 0, rows = 0
     private var frameWidth = 0, frameHeight = 0
+    /// Fraction (0-1) of the blocks that changed on the last update: near 1 on a scene cut
+    /// or a camera pan.
+    public private(set) var changedFraction = 0.0
 
     public init(config: MotionGateConfig = MotionGateConfig()) {
         precondition(config.blockSize >= 2 && config.threshold > 0 && config.backgroundAlpha > 0 && config.backgroundAlpha <= 1,
@@ -44,6 +47,7 @@ public final class MotionGate {
         guard gray.width == frameWidth, gray.height == frameHeight, background.count == means.count else {
             (frameWidth, frameHeight, cols, rows) = (gray.width, gray.height, c, r)
             background = means
+            changedFraction = 0
             return []
         }
         // Global light change: the median of all block differences.
@@ -56,6 +60,7 @@ public final class MotionGate {
             moved[i] = true
             any = true
         }
+        changedFraction = Double(moved.lazy.filter { $0 }.count) / Double(max(1, moved.count))
         let a = config.backgroundAlpha
         for i in background.indices { background[i] += a * (means[i] - background[i]) }
         guard any else { return [] }

@@ -1,21 +1,30 @@
-// The rolling full scan: picks which ScanPlan tiles to search on this pass so
-// that the whole frame, at every face size, is searched once per `busyPeriod`
-// seconds of source time while something moves (once per `stillPeriod` in a
-// still scene), its cost spread evenly over frames (a token bucket of search
-// pixels; no frame pays for a whole scan). Tiles where motion was seen since
-// their last search go first, then the longest unsearched, cheapest first
-// among never-searched ones (big faces are cheap to find). So a new face is
-// found within one period at most, one that moved in much sooner.
-// It does not run the cascade or find motion (MotionGate).
+// The rolling full scan: picks which ScanPlan tiles to search on this pass.
+// Two budgets of search pixels (token buckets, so the cost is spread evenly
+// over frames and no frame pays for a whole scan):
+// - urgent, one full scan per `busyPeriod` seconds of source time, spent only
+//   on tiles where the MotionGate saw change since their last search (each at
+//   most every `minRescan` s), oldest first, then on tiles never searched yet
+//   (the first scan after start-up);
+// - routine, one full scan per `stillPeriod`, spent on the tiles searched
+//   longest ago, whatever moved: a face that never moves is found within
+//   `stillPeriod` at most.
+// So the cost follows the motion in the picture, as in an NVR, and a still
+// empty scene costs a full scan per `stillPeriod`. Without a gate (motion nil)
+// every tile counts as changed: a full scan per `busyPeriod`, oldest first.
+// Among equally old tiles the cheapest goes first (big faces are cheap to find).
+// It does not run the cascade or find motion.
 import FERVision
 
 public final class RollingScan {
     public let plan: ScanPlan
     public let busyPeriod: Double
     public let stillPeriod: Double
+    /// Seconds between two motion-driven searches of one tile.
+    public static let minRescan = 0.5
     private var lastSearched: [Double]   // per tile: source time of its last search; -inf = never
     private var dirty: [Bool]            // per tile: motion seen since its last search
-    private var tokens: Double = 0
+    private var urgent: Double = 0       // search pixels available for changed tiles
+    private var routine: Double = 0      // search pixels available for the oldest tiles
     private var lastTime: Double?
     private let maxTileCost: Int
 
@@ -30,44 +39,49 @@ public final class RollingScan {
     }
 
     /// The tiles to search on a pass at source time `now` (seconds). `motion`: where the picture
-    /// changed since the last pass (frame pixels); nil when there is no motion gate, which
-    /// scans at the busy rate with no order but age.
+    /// changed since the last pass (frame pixels); nil when there is no motion gate.
     public func next(now: Double, motion: [Box]?) -> [ScanTile] {
         for (i, t) in plan.tiles.enumerated() where !dirty[i] {
-            if motion?.contains(where: { !$0.intersection(t.job.region).isEmpty }) == true { dirty[i] = true }
+            if motion?.contains(where: { !$0.intersection(t.job.region).isEmpty }) ?? true { dirty[i] = true }
         }
-        // Busy: something moves, there is no gate, or the first full scan is not done yet.
-        let busy = motion.map { !$0.isEmpty } ?? true || lastSearched.contains(-.infinity)
         let dt = lastTime.map { max(0, min(1, now - $0)) } ?? 0
         lastTime = now
-        tokens += Double(plan.totalCost) * dt / (busy ? busyPeriod : stillPeriod)
-        // Never bank more than one big tile: after a pause the scan resumes at its rate, no burst.
-        tokens = min(tokens, Double(maxTileCost))
+        // Never bank more than one big tile: after a pause the scan resumes at its pace, no burst.
+        let total = Double(plan.totalCost), cap = Double(maxTileCost)
+        urgent = min(cap, urgent + total * dt / busyPeriod)
+        routine = min(cap, routine + total * dt / stillPeriod)
         var picked: [ScanTile] = []
-        while tokens > 0, let i = best() {
+        func take(_ i: Int) -> Double {
             picked.append(plan.tiles[i])
-            tokens -= Double(plan.tiles[i].cost)
             lastSearched[i] = now
             dirty[i] = false
+            return Double(plan.tiles[i].cost)
         }
+        // Changed tiles first (each at most every minRescan: a region that keeps moving does not
+        // take the whole budget), then the never-searched ones.
+        let due = now - Self.minRescan
+        while urgent > 0, let i = oldest(where: { self.dirty[$0] && self.lastSearched[$0] <= due })
+                                  ?? oldest(where: { self.lastSearched[$0] == -.infinity }) {
+            urgent -= take(i)
+        }
+        while routine > 0, let i = oldest(where: { _ in true }) { routine -= take(i) }
         return picked
     }
 
-    /// Every tile, now (a new picture: a still image, a scene cut). Resets the ages.
+    /// Every tile, now (a new picture: a still image). Resets the ages.
     public func all(now: Double) -> [ScanTile] {
         for i in plan.tiles.indices { lastSearched[i] = now; dirty[i] = false }
         lastTime = now
-        tokens = 0
+        (urgent, routine) = (0, 0)
         return plan.tiles
     }
 
-    /// Dirty first, then the oldest search, then the cheapest. Tiles already searched at this
-    /// very time are not picked twice.
-    private func best() -> Int? {
+    /// Among the tiles that pass `wanted` and were not searched at this very time: the one
+    /// searched longest ago, the cheapest among equals.
+    private func oldest(where wanted: (Int) -> Bool) -> Int? {
         var best: Int?
-        for i in plan.tiles.indices where lastSearched[i] != lastTime {
+        for i in plan.tiles.indices where lastSearched[i] != lastTime && wanted(i) {
             guard let b = best else { best = i; continue }
-            if dirty[i] != dirty[b] { if dirty[i] { best = i }; continue }
             if lastSearched[i] != lastSearched[b] { if lastSearched[i] < lastSearched[b] { best = i }; continue }
             if plan.tiles[i].cost < plan.tiles[b].cost { best = i }
         }

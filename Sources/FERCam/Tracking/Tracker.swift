@@ -30,7 +30,7 @@ public struct TrackerConfig: Sendable, Equatable {
     /// EMA weight of the newest velocity measurement.
     public var velocityAlpha: Double = 0.5
     /// A predicted box moves at most this fraction of its width away from its last detection.
-    public var maxShift: Double = 0.5
+    public var maxShift: Double = 1.0
 
     public init() {}
 }
@@ -140,8 +140,8 @@ public final class Tracker {
             if !trackUsed[ti] {
                 t.missed += 1
                 t.detectedNow = false
-                t.velocityX *= 0.5   // lost: slow the prediction down
-                t.velocityY *= 0.5
+                t.velocityX *= 0.8   // unseen: slow the prediction down
+                t.velocityY *= 0.8
                 if t.confirmed ? now - t.lastSeen > config.maxMissedSeconds : t.missed > config.tentativeMaxMissed {
                     if t.confirmed { ended.append(t) }
                     continue
@@ -149,7 +149,9 @@ public final class Tracker {
             }
             kept.append(t)
         }
-        for (di, d) in detections.enumerated() where !detUsed[di] {
+        // A detection left over that overlaps a track is the same face found twice (two searches,
+        // two scales), not a new one.
+        for (di, d) in detections.enumerated() where !detUsed[di] && !kept.contains(where: { $0.box.iou(d) > config.matchIoU }) {
             kept.append(Track(id: nextTentative, box: d, probabilities: nil, missed: 0, detectedNow: true, frame: f, time: now))
             nextTentative -= 1
         }
