@@ -19,6 +19,9 @@ import Testing
         (["--scale-factor", "1.0"], "--scale-factor"),
         (["--smoothing", "0"], "--smoothing"),
         (["--ring", "0"], "--ring"),
+        (["--max-face", "20"], "--max-face 20 is below --min-face 30"),
+        (["--confirm-hits", "1"], "--confirm-hits"),
+        (["--scan-period", "1"], "--scan-period"),
         (["0", "--source", "test"], "not both"),
         (["video0"], "DEVICE must be"),
     ])
@@ -26,6 +29,16 @@ import Testing
         let r = try run(args)
         #expect(r.status == 64, "\(args): exit \(r.status), stderr \(r.stderr)")
         #expect(r.stderr.contains(mention), "\(args): stderr should mention \(mention): \(r.stderr)")
+    }
+
+    /// --min-face below what the cascade can find, or above the frame: exit 64, naming the fix.
+    @Test func minFaceOutsideTheCascadeOrTheFrameExits64() throws {
+        let small = try run(["--source", "test", "--frames", "3", "--min-face", "20", "--model", TestModel.path])
+        #expect(small.status == 64, "stderr: \(small.stderr)")
+        #expect(small.stderr.contains("--min-face 20") && small.stderr.contains("use --min-face 30"), "\(small.stderr)")
+        let big = try run(["--source", "test", "--frames", "3", "--min-face", "600", "--model", TestModel.path])
+        #expect(big.status == 64, "stderr: \(big.stderr)")
+        #expect(big.stderr.contains("640x480") && big.stderr.contains("at most 480"), "\(big.stderr)")
     }
 
     @Test func missingCameraListsCamerasAndSuggestsTest() throws {

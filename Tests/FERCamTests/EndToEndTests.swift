@@ -65,6 +65,19 @@ import FERVision
         #expect(total >= 12 && total <= 14, "\(total) faces over the six photos")
     }
 
+    /// The 1080p room-camera stand-in: 9 faces of 54-303 px, each logged once, and the
+    /// start-up log says which face sizes are searched.
+    @Test func groupClipLogsEveryFaceOnce() throws {
+        let clip = try TestPaths.requireMedia("group-1080p.mp4")
+        let (r, events) = try run(["--source", clip])
+        checkEventOrder(events)
+        let starts = events.filter { $0.event == "start" }
+        #expect(starts.count == 9, "\(starts.count) tracks for 9 faces: \(starts.map(\.box))")
+        #expect(events.filter { $0.event == "end" }.count == starts.count)
+        #expect(r.stderr.contains("faces 30-1080 px searched in a 1920x1080 frame"), "start-up log: \(r.stderr)")
+        #expect(starts.allSatisfy { $0.box[2] >= 45 }, "no face below the smallest real one (54 px)")
+    }
+
     @Test func clipGivesAValidStreamWithStableIds() throws {
         let clip = try TestPaths.requireMedia("short_hamilton_clip.mp4")
         let (r, events) = try run(["--source", clip, "--update-interval", "0.5"])

@@ -4,8 +4,9 @@
 //   --min-face to --max-face, each at the scale where it just fills the
 //   cascade's window), tiles where the MotionGate saw change first;
 // then merges what the searches found. A scene cut (most of the picture
-// changed at once) is searched whole on that frame. A still image
-// (config.stills), or --no-track-roi, searches the whole frame on every pass.
+// changed at once) is searched whole (all tiles) on that frame. A still image
+// (config.stills), or --no-track-roi, is one full-frame search on every pass:
+// OpenCV's own detection from --min-face up, the reference.
 // It does not decide on which frames to run (FrameProcessor) or keep tracks.
 import Dispatch
 import Foundation
@@ -66,7 +67,10 @@ public final class HaarFaceDetector: FaceDetector {
         var motionRegions = 0
         var sceneCut = false
         if config.stills || !config.trackROI {
-            jobs = scan.all(now: frame.time).map(\.job)
+            // The whole frame in one search, the cascade's own pyramid from --min-face up:
+            // exactly OpenCV's full detection (a photo has time; --no-track-roi is the baseline).
+            jobs = [DetectionJob(region: Box(x: 0, y: 0, width: frame.width, height: frame.height),
+                                 minFace: scan.plan.minFace, maxFace: config.maxFaceSize)]
         } else {
             let motion = config.motionGate ? gate.update(frame.gray) : nil
             motionRegions = motion?.count ?? 0

@@ -77,6 +77,8 @@ public final class RegionDetector: @unchecked Sendable {
         let maxSize = job.maxFace > 0 ? max(window, Int((Double(job.maxFace) * s).rounded())) : 0
         let found: [Box]
         do {
+            // The window itself, not minFace × scale: the cascade's box for a face of minFace
+            // pixels is often a little smaller (a 30-px face is missed with minSize 30).
             found = try cascade.detect(patch, scaleFactor: scaleFactor, minNeighbors: minNeighbors,
                                        minSize: window, maxSize: maxSize)
         } catch {
