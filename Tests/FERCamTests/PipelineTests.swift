@@ -54,6 +54,7 @@ final class FailingSource: FrameSource {
     private func pipeline(_ source: FrameSource, detector: FaceDetector, sinks: [DetectionSink], ring: Int = 2) -> Pipeline {
         var c = PipelineConfig()
         c.detection.interval = 1
+        c.tracker.minHits = 1   // threading and ordering tests: a face starts on its first detection
         c.ringCapacity = ring
         return Pipeline(source: source, processor: FrameProcessor(detector: detector, classifier: FakeClassifier(), config: c),
                         sinks: sinks, config: c)
