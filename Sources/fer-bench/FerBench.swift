@@ -14,10 +14,11 @@ struct FerBench: ParsableCommand {
           fer-bench train --arch fer-vgg --json
           fer-bench pipeline --source ../shared/media/short_hamilton_clip.mp4 --json
           fer-bench recall --source ../shared/media/group-1080p.mp4 --json   # detection vs full-size cascade
+          fer-bench idle --json                   # an empty, still, noisy room: cost per frame
           fer-bench stream --json
           fer-bench soak --minutes 15 --json      # leaks, log rotation, camera faults
         Benchmarks are not tests: run them on a quiet machine and compare figures
         taken on the same machine.
         """,
-        subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self, RecallBench.self, StreamBench.self, SoakBench.self])
+        subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self, RecallBench.self, IdleBench.self, StreamBench.self, SoakBench.self])
 }

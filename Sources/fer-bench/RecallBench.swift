@@ -21,6 +21,7 @@ struct RecallBench: ParsableCommand {
     @OptionGroup var detection: DetectionOptions
     @Option(help: "Run the reference on every Nth frame only (1: every frame; recall counts those frames).") var referenceEvery = 1
     @Option(help: "Stop after N frames.") var frames: Int?
+    @Option(help: "Write per frame the reference boxes and ours: {\"frame\":N,\"reference\":[...],\"ours\":[...]}.") var dump: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -72,6 +73,7 @@ struct RecallBench: ParsableCommand {
         var refMs: [Double] = []
         var tally = BoxRecall(), settled = BoxRecall()   // settled: frames after the first second (start-up)
         var perFrameRecall: [Double] = []
+        var dumpLines: [String] = []
         source = try VideoFileSource(path: self.source, pace: false)
         while let frame = try source.next() {
             if let n = frames, frame.index >= n { break }
@@ -84,9 +86,18 @@ struct RecallBench: ParsableCommand {
             refMs.append(Double(MonotonicClock.nanos() - t0) / 1e6)
             let m = tally.add(reference: ref, found: ours[frame.index] ?? [])
             if frame.time >= 1 { settled.add(reference: ref, found: ours[frame.index] ?? []) }
+            if dump != nil {
+                func list(_ b: [Box]) -> String { "[" + b.map { "[\($0.x),\($0.y),\($0.width),\($0.height)]" }.joined(separator: ",") + "]" }
+                dumpLines.append("{\"frame\":\(frame.index),\"reference\":\(list(ref)),\"ours\":\(list(ours[frame.index] ?? []))}")
+            }
             if !ref.isEmpty { perFrameRecall.append(Double(m) / Double(ref.count)) }
         }
 
+        if let dump {
+            guard FileManager.default.createFile(atPath: dump, contents: Data((dumpLines.joined(separator: "\n") + "\n").utf8)) else {
+                throw .configuration("--dump \(dump): cannot write the file (does its directory exist?)")
+            }
+        }
         let result: [String: Any] = [
             "benchmark": "recall", "source": self.source, "threads": threads, "detection": detection.summary,
             "plan": planLine, "frames": oursMs.count, "reference_frames": tally.frames,

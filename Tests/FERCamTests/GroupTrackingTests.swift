@@ -13,7 +13,7 @@ final class RecordingDetector: FaceDetector {
     let inner: FaceDetector
     private(set) var found: [Int: [Box]] = [:]
     init(_ inner: FaceDetector) { self.inner = inner }
-    func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box] {
+    func detect(_ frame: Frame, tracked: [Track]) throws(CamError) -> [Box] {
         let boxes = try inner.detect(frame, tracked: tracked)
         found[frame.index] = boxes
         return boxes

@@ -61,9 +61,32 @@ import FERVision
         let wholePixels = whole.lastPass.searchPixels
         // Frame 1 of a video, the faces already followed: each is found again in its own window.
         _ = try d.detect(grayFrame(gray, index: 0), tracked: [])
-        let again = try d.detect(grayFrame(gray, index: 1), tracked: faces)
+        let again = try d.detect(grayFrame(gray, index: 1), tracked: followed(faces))
         for f in faces { #expect(again.contains { $0.iou(f) > 0.5 }, "\(f) not found again around itself: \(again)") }
         #expect(d.lastPass.searchPixels < wholePixels / 2, "track windows and a slice of the scan: \(d.lastPass.searchPixels) of \(wholePixels)")
+    }
+
+    /// With --threads 2 a pass's searches are spread over two cascades: the same faces.
+    @Test func twoThreadsFindWhatOneFinds() throws {
+        let gray = try ImageCodec.decode(path: try TestPaths.requireMedia("faces.jpg")).gray()
+        let faces = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills()).detect(grayFrame(gray), tracked: [])
+        var results: [[Box]] = []
+        for threads in [1, 2] {
+            var c = DetectionConfig()
+            c.threads = threads
+            let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: c)
+            _ = try d.detect(grayFrame(gray, index: 0), tracked: [])
+            results.append(try d.detect(grayFrame(gray, index: 1), tracked: followed(faces)))
+            #expect(d.lastPass.jobs >= faces.count)
+        }
+        func key(_ b: Box) -> [Int] { [b.y, b.x, b.width, b.height] }
+        #expect(results[0].map(key).sorted { $0.lexicographicallyPrecedes($1) } == results[1].map(key).sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(results[0].count == faces.count)
+    }
+
+    /// Confirmed tracks at these boxes, just detected.
+    private func followed(_ boxes: [Box]) -> [Track] {
+        boxes.enumerated().map { Track(id: $0.offset + 1, box: $0.element, probabilities: nil, missed: 0, detectedNow: true) }
     }
 
     @Test func missingAndBrokenCascades() throws {

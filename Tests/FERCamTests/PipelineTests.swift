@@ -30,7 +30,7 @@ final class CountingSource: FrameSource, @unchecked Sendable {
 final class SlowDetector: FaceDetector {
     let delay: useconds_t
     init(delayMs: Int) { delay = useconds_t(delayMs * 1000) }
-    func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box] {
+    func detect(_ frame: Frame, tracked: [Track]) throws(CamError) -> [Box] {
         usleep(delay)
         return [Box(x: 4, y: 4, width: 20, height: 20)]
     }

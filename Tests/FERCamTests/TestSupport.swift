@@ -69,7 +69,7 @@ final class ScriptedDetector: FaceDetector {
     private var calls = 0
     private(set) var called: [Int] = []
     init(_ script: @escaping (Int) -> [Box]) { self.script = script }
-    func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box] {
+    func detect(_ frame: Frame, tracked: [Track]) throws(CamError) -> [Box] {
         defer { calls += 1 }
         called.append(calls)
         return script(calls)

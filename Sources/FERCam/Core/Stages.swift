@@ -22,9 +22,9 @@ public protocol FrameSource: AnyObject {
 
 /// Finds faces in a frame (its gray plane); boxes are in that frame's pixels.
 public protocol FaceDetector: AnyObject {
-    /// `tracked`: where the faces followed now are predicted to be, which a detector may
-    /// search first (or ignore).
-    func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box]
+    /// `tracked`: the faces followed now (predicted boxes, passes missed), which a detector
+    /// may search first (or ignore).
+    func detect(_ frame: Frame, tracked: [Track]) throws(CamError) -> [Box]
 }
 
 /// Probabilities for a batch of preprocessed faces.

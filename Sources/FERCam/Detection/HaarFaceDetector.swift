@@ -18,10 +18,14 @@ public final class HaarFaceDetector: FaceDetector {
     private let searchers: [RegionDetector]
     private let gate: MotionGate
     private var scan: RollingScan?
+    private var lastCut = -Double.infinity
     /// Called with each new scan plan (the first frame, a new frame size): the start-up log line.
     public var onPlan: ((String) -> Void)?
     /// More than this fraction of the picture changed at once: a new scene, searched whole.
     public static let sceneCutFraction = 0.5
+    /// ... at most once per this many seconds (a pan or a shaking camera changes most of the
+    /// picture on every frame; between two whole searches the rolling scan goes on).
+    public static let minCutInterval = 1.0
     /// What the last pass searched (benchmarks, diagnostics).
     public private(set) var lastPass = DetectionPass()
 
@@ -61,7 +65,7 @@ public final class HaarFaceDetector: FaceDetector {
         return max(config.minFaceSize, Int((Double(smallest) * Double(width) / Double(config.detectWidth)).rounded(.up)))
     }
 
-    public func detect(_ frame: Frame, tracked: [Box]) throws(CamError) -> [Box] {
+    public func detect(_ frame: Frame, tracked: [Track]) throws(CamError) -> [Box] {
         let scan = try rollingScan(width: frame.width, height: frame.height)
         var jobs: [DetectionJob]
         var motionRegions = 0
@@ -75,7 +79,8 @@ public final class HaarFaceDetector: FaceDetector {
             let motion = config.motionGate ? gate.update(frame.gray) : nil
             motionRegions = motion?.count ?? 0
             jobs = tracked.compactMap { trackJob($0, plan: scan.plan) }
-            if config.motionGate && gate.changedFraction > Self.sceneCutFraction {
+            if config.motionGate && gate.changedFraction > Self.sceneCutFraction && frame.time - lastCut >= Self.minCutInterval {
+                lastCut = frame.time
                 // A new picture (a cut, a pan): the faces followed are likely gone; search it all now.
                 jobs += scan.all(now: frame.time).map(\.job)
                 sceneCut = true
@@ -89,13 +94,15 @@ public final class HaarFaceDetector: FaceDetector {
         return Self.merged(found)
     }
 
-    /// The search around one followed face: its predicted box grown by 0.4 of its size
-    /// on each side, for faces from 1/1.25 to 1.25 times its side (within the plan's sizes).
-    func trackJob(_ box: Box, plan: ScanPlan) -> DetectionJob? {
+    /// The search around one followed face: its predicted box grown by 0.4 of its size on
+    /// each side, and by 0.3 more for each pass it was missed (up to 1.5: a face that jumped
+    /// is looked for further out), for faces from 1/1.25 to 1.25 times its side.
+    func trackJob(_ track: Track, plan: ScanPlan) -> DetectionJob? {
+        let box = track.box
         let side = Double(max(box.width, box.height))
         let lo = max(plan.minFace, Int(side / 1.25)), hi = min(plan.maxFace, Int((side * 1.25).rounded(.up)))
         guard hi >= lo else { return nil }
-        let region = box.expanded(by: 0.4).clamped(to: plan.width, height: plan.height)
+        let region = box.expanded(by: min(1.5, 0.4 + 0.3 * Double(track.missed))).clamped(to: plan.width, height: plan.height)
         guard !region.isEmpty else { return nil }
         return DetectionJob(region: region, minFace: lo, maxFace: hi)
     }
@@ -128,29 +135,28 @@ public final class HaarFaceDetector: FaceDetector {
         return made
     }
 
-    /// Runs the jobs, on one thread or spread over the searchers (largest jobs first).
+    /// Runs the jobs, on one thread or spread over the searchers (largest jobs first), and
+    /// returns the boxes in job order either way (so merging keeps the same ones).
     private func run(_ jobs: [DetectionJob], on gray: GrayImage) throws(CamError) -> [Box] {
         if searchers.count == 1 || jobs.count < 2 {
             var out: [Box] = []
             for j in jobs { out += try searchers[0].detect(gray, j) }
             return out
         }
-        // Deal the jobs by cost so each thread gets about the same work.
-        var lanes = [[DetectionJob]](repeating: [], count: searchers.count)
+        // Deal the jobs (by index) so each thread gets about the same search pixels.
+        var lanes = [[Int]](repeating: [], count: searchers.count)
         var load = [Int](repeating: 0, count: searchers.count)
-        for j in jobs.sorted(by: { searchPixels($0) > searchPixels($1) }) {
+        for i in jobs.indices.sorted(by: { searchPixels(jobs[$0]) > searchPixels(jobs[$1]) }) {
             let k = load.indices.min { load[$0] < load[$1] }!
-            lanes[k].append(j)
-            load[k] += searchPixels(j)
+            lanes[k].append(i)
+            load[k] += searchPixels(jobs[i])
         }
-        let results = ResultBox(count: searchers.count)
+        let results = ResultBox(count: jobs.count)
         let searchers = self.searchers, dealt = lanes
         DispatchQueue.concurrentPerform(iterations: searchers.count) { k in
-            results.set(k, Result { () throws(CamError) -> [Box] in
-                var out: [Box] = []
-                for j in dealt[k] { out += try searchers[k].detect(gray, j) }
-                return out
-            })
+            for i in dealt[k] {
+                results.set(i, Result { () throws(CamError) -> [Box] in try searchers[k].detect(gray, jobs[i]) })
+            }
         }
         var all: [Box] = []
         for r in results.all { all += try r.get() }
@@ -186,7 +192,7 @@ public struct DetectionPass: Sendable, Equatable {
     public var sceneCut = false
 }
 
-/// Per-thread results of a parallel pass.
+/// Per-job results of a parallel pass.
 private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [Result<[Box], CamError>]

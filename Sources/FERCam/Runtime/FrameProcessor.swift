@@ -56,7 +56,7 @@ public final class FrameProcessor {
         if due {
             let t0 = MonotonicClock.nanos()
             tracker.carryOver(frame: frame.index)   // predicted boxes: where the detector looks first
-            let boxes = try detector.detect(frame, tracked: tracker.tracks.map(\.box))
+            let boxes = try detector.detect(frame, tracked: tracker.tracks)
             let t1 = MonotonicClock.nanos()
             ended = tracker.update(detections: boxes, frame: frame.index, time: frame.time).ended
             timings.detect = Double(t1 - t0) / 1e6
@@ -93,8 +93,10 @@ public final class FrameProcessor {
         let c1 = MonotonicClock.nanos()
         timings.classify = Double(c1 - c0) / 1e6
 
+        // Drawn and streamed: confirmed faces seen lately (a face unseen for longer keeps its id
+        // until --max-missed, but its stale box is not shown).
         let faces = tracker.tracks.compactMap { t -> TrackedFace? in
-            guard t.confirmed, let p = t.probabilities else { return nil }
+            guard t.confirmed, frame.time - t.lastSeen <= config.tracker.showMissedSeconds, let p = t.probabilities else { return nil }
             return TrackedFace(id: t.id, box: t.box, probabilities: p, detectedNow: t.detectedNow)
         }
         var events = pendingCutEvents

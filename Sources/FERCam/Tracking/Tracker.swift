@@ -16,6 +16,8 @@ public struct TrackerConfig: Sendable, Equatable {
     public var maxCentreDistance: Double = 0.5
     /// Seconds (source time) a confirmed track may go undetected before it ends.
     public var maxMissedSeconds: Double = 1.0
+    /// Seconds unseen after which a confirmed track is no longer drawn (it keeps its id).
+    public var showMissedSeconds: Double = 0.3
     /// Detections a track needs before it is confirmed (gets its id and its start event).
     /// 1 only for still images, which are seen once.
     public var minHits: Int = 3
