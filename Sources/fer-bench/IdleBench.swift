@@ -1,5 +1,6 @@
 // `fer-bench idle`: what fer-cam's processing costs when nobody is there: a
-// still scene (a real photo, blurred until no face is left in it) plus
+// still scene (a lit wall with a door, a window and a table: smooth shading
+// and edges, no face) plus
 // temporal noise like a camera sensor's (mean absolute difference between
 // two frames about 4 grey levels), at 30 fps of source time, through the real
 // detector and model. Prints ms per frame (the noise is made beforehand and
@@ -18,7 +19,6 @@ struct IdleBench: ParsableCommand {
     @Option(help: "Frame size WxH.") var size = "640x480"
     @Option(help: "Seconds of source time at 30 fps.") var seconds = 30.0
     @Option(help: "Model file (default: models/emotion-cnn.safetensors).") var model: String?
-    @Option(help: "The photo the still scene is made from.") var photo = "../shared/media/faces.jpg"
     @OptionGroup var detection: DetectionOptions
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -40,11 +40,18 @@ struct IdleBench: ParsableCommand {
         let classifier = try EmotionModel.classifier(path: try ModelLocator.resolve(flag: model), threads: 1)
         let processor = FrameProcessor(detector: detector, classifier: classifier, config: config)
 
-        // The scene: a real photo, shrunk to 1/16 and back (no face survives), as (h, w) gray.
-        let base: GrayImage
-        do { base = try ImageCodec.decode(path: photo).gray().resized(width: w / 16, height: h / 16).resized(width: w, height: h) } catch {
-            throw .inputMissing("\(photo): \(error) (the idle scene is made from it; is ../shared there?)")
+        // The scene, (h, w) gray: light falling off from the top left, three flat objects.
+        var room = [UInt8](repeating: 0, count: w * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                var v = 170 - 60 * Double(x + y) / Double(w + h)
+                if x > w / 10 && x < w / 4 && y > h / 6 { v = 95 }                                       // a door
+                if x > w / 2 && x < 4 * w / 5 && y > h / 8 && y < 2 * h / 5 { v = 215 }                  // a window
+                if x > w / 3 && x < 2 * w / 3 && y > 3 * h / 4 && y < 4 * h / 5 { v = 60 }               // a table top
+                room[y * w + x] = UInt8(v)
+            }
         }
+        let base = try! GrayImage(width: w, height: h, pixels: room)
         // 30 distinct noisy frames, cycled: Gaussian noise of sigma 3.5 (mean |difference| about 4).
         var rng = SplitMix64(seed: 7)
         var frames: [GrayImage] = []
