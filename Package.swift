@@ -7,6 +7,7 @@
 //   FERTraining                datasets, augmentation, training loop, evaluation
 //   FERCam                     frame sources, detection, tracking, sinks
 //   FERSignals                 signals → callbacks on a thread (CSignals: handler + pipe)
+//   FERCommandLine             flags the executables share (detection)
 //   fer-cam, fer-train, fer-bench   executables: argument parsing and wiring only
 import PackageDescription
 
@@ -72,8 +73,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Flags shared by the executables (parsing only; the values are FERCam's).
+        .target(name: "FERCommandLine", dependencies: [
+            "FERCam", "FERVision",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         .executableTarget(name: "fer-cam", dependencies: [
-            "FERCam", "FERStream",
+            "FERCam", "FERStream", "FERCommandLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -83,7 +90,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "fer-bench", dependencies: [
-            "FERNet", "FERVision", "FERTraining", "FERCam", "FERStream",
+            "FERNet", "FERVision", "FERTraining", "FERCam", "FERStream", "FERCommandLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -7,6 +7,7 @@
 // not counted) and the search pixels per frame.
 import ArgumentParser
 import FERCam
+import FERCommandLine
 import FERTraining
 import FERVision
 import Foundation

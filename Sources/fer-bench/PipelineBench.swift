@@ -9,6 +9,7 @@
 // `cores_used` (CPU seconds / wall seconds) is the figure that matters.
 import ArgumentParser
 import FERCam
+import FERCommandLine
 import FERNet
 import FERVision
 import Foundation

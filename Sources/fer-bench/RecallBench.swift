@@ -7,6 +7,7 @@
 // tracks, as the overlay shows them.
 import ArgumentParser
 import FERCam
+import FERCommandLine
 import FERVision
 import Foundation
 

@@ -4,6 +4,7 @@
 // window with the overlay. All the work is in FERCam.
 import ArgumentParser
 import FERCam
+import FERCommandLine
 import FERNet
 import FERVision
 import Foundation
@@ -89,47 +90,8 @@ struct FerCam: ParsableCommand {
     @Option(help: "Seconds between periodic update events of an unchanged emotion (0: only on change).")
     var updateInterval: Double = EventPolicy().updateInterval
 
-    @Option(help: "Run face detection every N frames; in between, faces keep their tracked boxes.")
-    var detectInterval: Int = DetectionConfig().interval
-
-    @Option(help: "Cost cap: search at most this many pixels wide (0: no cap). On a wider frame it raises the smallest face found; the start-up log says to what.")
-    var detectWidth: Int = DetectionConfig().detectWidth
-
-    @Option(help: "Haar scale factor (> 1; larger is faster, finds fewer faces).")
-    var scaleFactor: Double = DetectionConfig().scaleFactor
-
-    @Option(help: "Haar minimum neighbours (larger: fewer false faces).")
-    var minNeighbors: Int = DetectionConfig().minNeighbors
-
-    @Option(help: "Smallest face to find, in frame pixels (at least the cascade's window with headroom, 30 for the default cascade). It sets the search resolution: smaller costs more.")
-    var minFace: Int = DetectionConfig().minFaceSize
-
-    @Option(help: "Largest face to find, in frame pixels (0: up to the frame's height).")
-    var maxFace: Int = DetectionConfig().maxFaceSize
-
-    @Flag(name: .customLong("no-track-roi"), help: "Search the whole frame on every detection pass, instead of around each face plus a rolling scan. With --detect-interval 1 --no-motion-gate: full detection on every frame.")
-    var noTrackROI = false
-
-    @Flag(name: .customLong("no-motion-gate"), help: "Let the rolling scan ignore motion: the busy pace and plain age order, even in a still scene.")
-    var noMotionGate = false
-
-    @Option(help: "Seconds for the rolling scan to search the whole frame at every face size while something moves.")
-    var busyScanPeriod: Double = DetectionConfig().busyScanPeriod
-
-    @Option(help: "Seconds for the same in a still scene: the longest a face that never moved waits to be found.")
-    var scanPeriod: Double = DetectionConfig().stillScanPeriod
-
-    @Option(help: "Detections a face needs before its track is confirmed and its start event written (2 or more; a still image needs one).")
-    var confirmHits: Int = TrackerConfig().minHits
-
-    @Flag(help: "Histogram-equalize the frame before detection (dim scenes).")
-    var equalize = false
-
     @Option(help: "Margin around each face before cropping, as a fraction of its size.")
     var margin: Double = ClassificationConfig().margin
-
-    @Option(help: "Seconds between two classifications of the same face (0: on every detection pass). Emotions change slower than frames.")
-    var classifyInterval: Double = ClassificationConfig().interval
 
     @Option(help: "Weight of the newest prediction in each face's moving average (0-1; 1: no smoothing).")
     var smoothing: Double = TrackerConfig().probabilityAlpha
@@ -154,6 +116,8 @@ struct FerCam: ParsableCommand {
 
     @Flag(help: "List the video capture devices and exit.")
     var listDevices = false
+
+    @OptionGroup(title: "Face detection") var detection: DetectionOptions
 
     @OptionGroup(title: "HTTP overlay stream") var stream: StreamOptions
 
@@ -204,11 +168,7 @@ struct FerCam: ParsableCommand {
         OpenCVLog.set(.error)
         let modelPath = try ModelLocator.resolve(flag: model)
         let classifier = try EmotionModel.classifier(path: modelPath, threads: threads)
-        let cascadePath: String
-        do { cascadePath = try CascadeLocator.resolve(flag: cascade, packageRoot: ModelLocator.packageRoot(),
-                                                        systemDirectories: [ModelLocator.installedDataDirectory() + "/cascades", CascadeLocator.systemDirectory]) } catch {
-            throw CamError(error)
-        }
+        let cascadePath = try DetectionOptions.cascadePath(flag: cascade)
         let detector = try HaarFaceDetector(cascadePath: cascadePath, config: config.detection)
         detector.onPlan = { logger.info("\($0)") }
         let input = try spec.openForService(camera: cameraRequest(), pace: pace ?? (show || spec == .test),
@@ -254,21 +214,8 @@ struct FerCam: ParsableCommand {
 
     private func pipelineConfig(stills: Bool) -> PipelineConfig {
         var c = PipelineConfig()
-        c.tracker.minHits = confirmHits
-        c.detection.scaleFactor = scaleFactor
-        c.detection.minNeighbors = minNeighbors
-        c.detection.minFaceSize = minFace
-        c.detection.maxFaceSize = maxFace
-        c.detection.detectWidth = detectWidth
-        c.detection.trackROI = !noTrackROI
-        c.detection.motionGate = !noMotionGate
-        c.detection.busyScanPeriod = busyScanPeriod
-        c.detection.stillScanPeriod = scanPeriod
-        c.detection.threads = threads
-        c.detection.interval = detectInterval
-        c.detection.equalize = equalize
+        detection.apply(to: &c, threads: threads)
         c.classification.margin = margin
-        c.classification.interval = classifyInterval
         c.tracker.maxMissedSeconds = maxMissed
         c.tracker.probabilityAlpha = smoothing
         c.events.updateInterval = updateInterval
