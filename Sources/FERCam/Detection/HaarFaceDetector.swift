@@ -21,6 +21,9 @@ public final class HaarFaceDetector: FaceDetector {
     private var lastCut = -Double.infinity
     /// Called with each new scan plan (the first frame, a new frame size): the start-up log line.
     public var onPlan: ((String) -> Void)?
+    /// A followed face missed on the last pass is searched at this many windows wide (not
+    /// RegionDetector.headroom): a moving or turning face needs more pixels to be found again.
+    public static let lostTrackHeadroom = 2.0
     /// More than this fraction of the picture changed at once: a new scene, searched whole.
     public static let sceneCutFraction = 0.5
     /// ... at most once per this many seconds (a pan or a shaking camera changes most of the
@@ -96,7 +99,8 @@ public final class HaarFaceDetector: FaceDetector {
 
     /// The search around one followed face: its predicted box grown by 0.4 of its size on
     /// each side, and by 0.3 more for each pass it was missed (up to 1.5: a face that jumped
-    /// is looked for further out), for faces from 1/1.25 to 1.25 times its side.
+    /// is looked for further out, and at a finer scale), for faces from 1/1.25 to 1.25 times
+    /// its side.
     func trackJob(_ track: Track, plan: ScanPlan) -> DetectionJob? {
         let box = track.box
         let side = Double(max(box.width, box.height))
@@ -104,11 +108,13 @@ public final class HaarFaceDetector: FaceDetector {
         guard hi >= lo else { return nil }
         let region = box.expanded(by: min(1.5, 0.4 + 0.3 * Double(track.missed))).clamped(to: plan.width, height: plan.height)
         guard !region.isEmpty else { return nil }
-        return DetectionJob(region: region, minFace: lo, maxFace: hi)
+        // Found on the last pass: a quick look. Missed: a closer one (more pixels per face).
+        return DetectionJob(region: region, minFace: lo, maxFace: hi,
+                            headroom: track.missed > 0 ? Self.lostTrackHeadroom : RegionDetector.headroom)
     }
 
     private func searchPixels(_ job: DetectionJob) -> Int {
-        let s = RegionDetector.scale(window: window, minFace: job.minFace)
+        let s = RegionDetector.scale(window: window, minFace: job.minFace, headroom: job.headroom)
         return Int(Double(job.region.area) * s * s)
     }
 

@@ -13,10 +13,14 @@ public struct DetectionJob: Sendable, Equatable {
     public var minFace: Int
     /// 0: no upper limit.
     public var maxFace: Int
-    public init(region: Box, minFace: Int, maxFace: Int = 0) {
+    /// The smallest wanted face is searched at `headroom` windows wide (RegionDetector.headroom
+    /// by default; more costs more and finds a blurred or turning face more surely).
+    public var headroom: Double
+    public init(region: Box, minFace: Int, maxFace: Int = 0, headroom: Double = RegionDetector.headroom) {
         self.region = region
         self.minFace = minFace
         self.maxFace = maxFace
+        self.headroom = headroom
     }
 }
 
@@ -46,11 +50,11 @@ public final class RegionDetector: @unchecked Sendable {
     /// Scale applied to the region before the search: window × headroom / minFace,
     /// at most 1 (never upscaled: faces below the window are out of reach).
     public func scale(for job: DetectionJob) -> Double {
-        Self.scale(window: window, minFace: job.minFace)
+        Self.scale(window: window, minFace: job.minFace, headroom: job.headroom)
     }
 
     /// The one rule for the search scale: window × headroom / minFace, at most 1.
-    public static func scale(window: Int, minFace: Int) -> Double {
+    public static func scale(window: Int, minFace: Int, headroom: Double = RegionDetector.headroom) -> Double {
         min(1, Double(window) * headroom / Double(max(1, minFace)))
     }
 
