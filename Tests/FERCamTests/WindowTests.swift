@@ -1,4 +1,4 @@
-// The window under a virtual X server (xvfb-run): a screenshot shows the
+// The window under a private virtual X server (VirtualDisplay): a screenshot shows the
 // overlay, and a synthetic q key press (xdotool) ends fer-cam with exit 0.
 // The overlay drawing itself is checked in-process without a display.
 import Foundation
@@ -28,7 +28,7 @@ import FERVision
     }
 
     @Test func windowShowsTheOverlayAndQuitsOnQ() throws {
-        let tools = ["/usr/bin/xvfb-run", "/usr/bin/xdotool", "/usr/bin/import"]
+        let tools = ["/usr/bin/xdotool", "/usr/bin/import"]
         for t in tools where !FileManager.default.isExecutableFile(atPath: t) {
             Issue.record("\(t) missing: run scripts/setup --tests (xvfb, xdotool, imagemagick)")
             return
@@ -48,9 +48,7 @@ import FERVision
         if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo "still running after q"; exit 99; fi
         wait $pid
         """
-        var env = ProcessInfo.processInfo.environment
-        env["DISPLAY"] = nil
-        let r = try runProcess("/usr/bin/xvfb-run", ["-a", "-s", "-screen 0 800x600x24", "sh", "-c", script], environment: env, timeout: 90)
+        let r = try VirtualDisplay.with { env in try runProcess("/bin/sh", ["-c", script], environment: env, timeout: 90) }
         #expect(r.status == 0, "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         let img = try ImageCodec.decode(path: shot)
         // The synthetic camera's faces are boxed: pixels of the overlay's emotion colours are on screen.
@@ -62,8 +60,8 @@ import FERVision
 
     /// A still image stays on screen after it was processed, until q.
     @Test func aStillImageWaitsForQ() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/xvfb-run"), FileManager.default.isExecutableFile(atPath: "/usr/bin/xdotool") else {
-            Issue.record("xvfb-run / xdotool missing: run scripts/setup --tests"); return
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/xdotool") else {
+            Issue.record("xdotool missing: run scripts/setup --tests"); return
         }
         let bin = try TestPaths.ferCamBinary()
         let photo = try TestPaths.requireMedia("faces.jpg")
@@ -78,9 +76,7 @@ import FERVision
         if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo "still running after q"; exit 99; fi
         wait $pid
         """
-        var env = ProcessInfo.processInfo.environment
-        env["DISPLAY"] = nil
-        let r = try runProcess("/usr/bin/xvfb-run", ["-a", "-s", "-screen 0 800x600x24", "sh", "-c", script], environment: env, timeout: 90)
+        let r = try VirtualDisplay.with { env in try runProcess("/bin/sh", ["-c", script], environment: env, timeout: 90) }
         #expect(r.status == 0, "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("open after the image was done"))
     }
