@@ -4,13 +4,12 @@
 // whose socket has accepted nothing for `stalledAfter` (a viewer that stopped reading).
 // Thread-safe, short lock. It does no network I/O itself: each slot carries the action that
 // closes its connection, and the server calls `closeStalled()` about once a second.
-import Synchronization
 
 final class ClientGate: Sendable {
     let limit: Int
     let stalledAfter: Duration
     private let metrics: StreamMetrics
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var nextID = 0

@@ -4,8 +4,8 @@
 // each MJPEG viewer has a latest-frame slot (a newer frame replaces an unsent one), each
 // /events client a bounded buffer. It does not encode JPEG and does no network I/O.
 import Foundation
-import Hummingbird
 import Synchronization
+import Hummingbird
 
 public final class StreamHub: Sendable {
     public struct Configuration: Sendable {
@@ -23,7 +23,7 @@ public final class StreamHub: Sendable {
 
     let configuration: Configuration
     let metrics = StreamMetrics()
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let sent = Atomic<Int>(0)
     private let skipped = Atomic<Int>(0)
 

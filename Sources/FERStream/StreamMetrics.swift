@@ -2,7 +2,6 @@
 // MetricsSystem bootstrap) and the named metrics the hub and server update.
 // It does not serve HTTP; StreamRoutes renders `text()`.
 import Prometheus
-import Synchronization
 
 final class StreamMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
@@ -24,7 +23,7 @@ final class StreamMetrics: Sendable {
     let cameraUp: Gauge
     let lastFrameAge: Gauge
     private let cameraStates: [String: Gauge]
-    private let stages = Mutex<[String: ValueHistogram]>([:])
+    private let stages = Locked<[String: ValueHistogram]>([:])
 
     /// Upper bounds (seconds) of the per-stage latency histogram buckets.
     static let stageBuckets: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]

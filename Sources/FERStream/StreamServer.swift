@@ -7,7 +7,6 @@ import Dispatch
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 public final class StreamServer: Sendable {
     public let hub: StreamHub
@@ -19,7 +18,7 @@ public final class StreamServer: Sendable {
     private let logger: Logger
     private let stopSignal: AsyncStream<Void>
     private let stopContinuation: AsyncStream<Void>.Continuation
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var started = false
@@ -189,8 +188,8 @@ public final class StreamServer: Sendable {
 }
 
 /// Runs async work and blocks the calling (non-async) thread until it finishes or times out.
-func waitBlocking<T: Sendable>(timeout: Double? = nil, _ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = Mutex<Result<T, any Error>?>(nil)
+public func waitBlocking<T: Sendable>(timeout: Double? = nil, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = Locked<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     let task = Task {
         let result: Result<T, any Error>

@@ -11,6 +11,7 @@
 import ArgumentParser
 import FERCam
 import FERTraining
+import FERStream
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -259,7 +260,7 @@ func parseMetrics(_ text: String) -> [String: Double] {
 /// Counts from all soak clients.
 final class ClientTally: Sendable {
     struct Counts { var viewersServed = 0, eventsServed = 0, stalledOpened = 0, refused = 0, errors = 0 }
-    private let counts = Mutex(Counts())
+    private let counts = Locked(Counts())
     func add(_ update: (inout Counts) -> Void) { counts.withLock { update(&$0) } }
     func get(_ key: KeyPath<Counts, Int>) -> Int { counts.withLock { $0[keyPath: key] } }
 }

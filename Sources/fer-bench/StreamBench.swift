@@ -9,8 +9,8 @@
 import ArgumentParser
 import FERStream
 import Foundation
-import Logging
 import Synchronization
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +41,7 @@ struct StreamBench: ParsableCommand {
         let frame: [UInt8]
         if let jpeg { frame = Array(try Data(contentsOf: URL(fileURLWithPath: jpeg))) } else { frame = Self.syntheticJPEG(bytes: frameBytes) }
         let settings = (fps: fps, seconds: seconds, counts: viewerCounts, stalled: stalled)
-        let results = try blockOnStream {
+        let results = try waitBlocking {
             try await Self.measure(frame: frame, fps: settings.fps, seconds: settings.seconds, counts: settings.counts, stalled: settings.stalled)
         }
         let one = results.first { $0.viewers == 1 }, ten = results.first { $0.viewers == 10 }
@@ -179,7 +179,7 @@ func threadCPUSeconds(prefix: String) -> Double {
 
 /// Publish times by frame index (a ring; the bench never lags by 4096 frames).
 final class PublishLog: Sendable {
-    private let times = Mutex([UInt64](repeating: 0, count: 4096))
+    private let times = Locked([UInt64](repeating: 0, count: 4096))
     func record(index: Int, at t: UInt64) { times.withLock { $0[index % 4096] = t } }
     func time(of index: Int) -> UInt64 { times.withLock { $0[index % 4096] } }
 }
@@ -321,16 +321,3 @@ final class StalledViewer {
     deinit { Glibc.close(fd) }
 }
 
-/// Runs async work from a synchronous command and waits for it.
-func blockOnStream<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = Mutex<Result<T, any Error>?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        let result: Result<T, any Error>
-        do { result = .success(try await work()) } catch { result = .failure(error) }
-        box.withLock { $0 = result }
-        done.signal()
-    }
-    done.wait()
-    return try box.withLock { $0! }.get()
-}
