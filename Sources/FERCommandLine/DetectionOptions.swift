@@ -12,7 +12,7 @@ public struct DetectionOptions: ParsableArguments {
     @Option(help: "Run face detection every N frames; in between, faces keep their tracked boxes.")
     public var detectInterval = DetectionConfig().interval
 
-    @Option(help: "Smallest face to find, in frame pixels (at least the cascade's window with headroom, 30 for the default cascade). It sets the search resolution: smaller costs more.")
+    @Option(help: "Smallest face to find, in frame pixels (at least the cascade's window × 1.25, 30 for the default cascade). Smaller costs more.")
     public var minFace = DetectionConfig().minFaceSize
 
     @Option(help: "Largest face to find, in frame pixels (0: up to the frame's height).")

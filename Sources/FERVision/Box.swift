@@ -26,6 +26,12 @@ public struct Box: Hashable, Sendable, CustomStringConvertible {
         (Double(x) + Double(width) / 2, Double(y) + Double(height) / 2)
     }
 
+    /// Distance between the centres of two boxes, in pixels.
+    public func centerDistance(_ other: Box) -> Double {
+        let (ax, ay) = center, (bx, by) = other.center
+        return ((ax - bx) * (ax - bx) + (ay - by) * (ay - by)).squareRoot()
+    }
+
     /// The common part of two boxes; an empty box (width or height 0) at the
     /// clamped corner when they do not overlap.
     public func intersection(_ other: Box) -> Box {

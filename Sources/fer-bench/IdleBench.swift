@@ -4,7 +4,7 @@
 // temporal noise like a camera sensor's (mean absolute difference between
 // two frames about 4 grey levels), at 30 fps of source time, through the real
 // detector and model. Prints ms per frame (the noise is made beforehand and
-// not counted) and the search pixels per frame.
+// not counted) and the cascade windows per frame.
 import ArgumentParser
 import FERCam
 import FERCommandLine
@@ -76,14 +76,14 @@ struct IdleBench: ParsableCommand {
             let t0 = MonotonicClock.nanos()
             let r = try processor.process(frame)
             ms.append(Double(MonotonicClock.nanos() - t0) / 1e6)
-            if r.ranDetector { searched += Double(detector.lastPass.searchPixels) }
+            if r.ranDetector { searched += Double(detector.lastPass.windows) }
             faces += r.faces.count
         }
         let result: [String: Any] = [
             "benchmark": "idle", "size": size, "frames": n, "seconds": seconds, "detection": detection.summary,
             "noise_mean_abs_frame_difference": meanAbsDiff,
             "ms_per_frame": ["mean": Stats.mean(ms), "median": Stats.percentile(ms, 50), "p99": Stats.percentile(ms, 99), "max": ms.max() ?? 0],
-            "search_kpixels_per_frame": searched / Double(n) / 1000, "faces_drawn": faces,
+            "cascade_kwindows_per_frame": searched / Double(n) / 1000, "faces_drawn": faces,
         ]
         if json {
             let data = (try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])) ?? Data()

@@ -22,7 +22,7 @@ struct RecallBench: ParsableCommand {
     @OptionGroup var detection: DetectionOptions
     @Option(help: "Run the reference on every Nth frame only (1: every frame; recall counts those frames).") var referenceEvery = 1
     @Option(help: "Stop after N frames.") var frames: Int?
-    @Option(help: "Write per frame the reference boxes and ours: {\"frame\":N,\"reference\":[...],\"ours\":[...]}.") var dump: String?
+    @Option(help: "Write per frame the reference boxes, ours (drawn) and the detection pass: {\"frame\":N,\"reference\":[...],\"ours\":[...],\"detected\":[...],\"jobs\":J,\"cascade_kwindows\":K,\"motion_regions\":M,\"scene_cut\":B}.") var dump: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -51,6 +51,7 @@ struct RecallBench: ParsableCommand {
         // Ours: every frame, as fer-cam processes a file.
         var ours: [Int: [Box]] = [:]
         var oursMs: [Double] = [], searched: [Double] = [], timings: [StageTimings] = []
+        var passes: [Int: DetectionPass] = [:]   // --dump: what each detection pass did
         var firstSeen: [Int: Double] = [:]   // track id -> time of its start event
         var spans: [Int: (first: Int, last: Int, frames: Int, box: Box)] = [:]   // track id -> frames drawn, last box
         var source = try VideoFileSource(path: self.source, pace: false)
@@ -59,7 +60,8 @@ struct RecallBench: ParsableCommand {
             let t0 = MonotonicClock.nanos()
             let r = try processor.process(frame)
             oursMs.append(Double(MonotonicClock.nanos() - t0) / 1e6)
-            searched.append(Double(r.ranDetector ? detector.lastPass.searchPixels : 0))
+            searched.append(Double(r.ranDetector ? detector.lastPass.windows : 0))
+            if dump != nil && r.ranDetector { passes[frame.index] = detector.lastPass }
             timings.append(r.timings)
             if frame.index % referenceEvery == 0 { ours[frame.index] = r.faces.map(\.box) }
             for e in r.events where e.kind == .start { firstSeen[e.track] = frame.time }
@@ -88,8 +90,12 @@ struct RecallBench: ParsableCommand {
             let m = tally.add(reference: ref, found: ours[frame.index] ?? [])
             if frame.time >= 1 { settled.add(reference: ref, found: ours[frame.index] ?? []) }
             if dump != nil {
-                func list(_ b: [Box]) -> String { "[" + b.map { "[\($0.x),\($0.y),\($0.width),\($0.height)]" }.joined(separator: ",") + "]" }
-                dumpLines.append("{\"frame\":\(frame.index),\"reference\":\(list(ref)),\"ours\":\(list(ours[frame.index] ?? []))}")
+                var line = "{\"frame\":\(frame.index),\"reference\":\(BoxLine.array(ref)),\"ours\":\(BoxLine.array(ours[frame.index] ?? []))"
+                if let p = passes[frame.index] {
+                    line += ",\"detected\":\(BoxLine.array(p.faces)),\"jobs\":\(p.jobs),\"cascade_kwindows\":\(p.windows / 1000)"
+                        + ",\"motion_regions\":\(p.motionRegions),\"scene_cut\":\(p.sceneCut)"
+                }
+                dumpLines.append(line + "}")
             }
             if !ref.isEmpty { perFrameRecall.append(Double(m) / Double(ref.count)) }
         }
@@ -108,7 +114,7 @@ struct RecallBench: ParsableCommand {
             "worst_frame_recall": perFrameRecall.min() ?? 1,
             "ours_ms_per_frame": ["mean": Stats.mean(oursMs), "median": Stats.percentile(oursMs, 50), "p99": Stats.percentile(oursMs, 99), "max": oursMs.max() ?? 0],
             "reference_ms_per_frame": ["mean": Stats.mean(refMs), "median": Stats.percentile(refMs, 50)],
-            "search_kpixels_per_frame": Stats.mean(searched) / 1000,
+            "cascade_kwindows_per_frame": Stats.mean(searched) / 1000,
             "stages_mean_ms": ["detect": Stats.mean(timings.map(\.detect)), "classify": Stats.mean(timings.map(\.classify)),
                                "track": Stats.mean(timings.map(\.track))],
             "tracks_started": firstSeen.count,

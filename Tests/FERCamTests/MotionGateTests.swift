@@ -88,6 +88,22 @@ private extension GrayImage {
         }
     }
 
+    /// Motion inside an explained area (a followed face and its body) is not reported; motion
+    /// elsewhere still is, and the changed fraction (scene cuts) counts both.
+    @Test func explainedMotionIsLeftOut() {
+        var scene = Scene(seed: 6)
+        let gate = MotionGate()
+        for _ in 0..<5 { _ = gate.update(scene.frame(noise: 6)) }
+        let square = Box(x: 200, y: 200, width: 48, height: 48)
+        let around = square.expanded(by: 1)
+        let hidden = gate.update(scene.frame(noise: 6, square: square), explained: [around])
+        #expect(hidden.isEmpty, "motion inside the explained area was reported: \(hidden)")
+        #expect(gate.changedFraction > 0, "the changed fraction counts explained motion")
+        let elsewhere = Box(x: 500, y: 100, width: 48, height: 48)
+        let seen = gate.update(scene.frame(noise: 6, square: elsewhere), explained: [around])
+        #expect(seen.contains { $0.intersection(elsewhere).area == elsewhere.area }, "motion outside was lost: \(seen)")
+    }
+
     @Test func aNewFrameSizeResetsTheBackground() {
         var scene = Scene(seed: 5)
         let gate = MotionGate()

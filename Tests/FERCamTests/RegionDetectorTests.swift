@@ -1,5 +1,5 @@
 // RegionDetector: faces of 30, 60 and 300 px in a 1920×1080 frame are all
-// found with a minimum face of 30 (the face of sad.jpg pasted at those sizes
+// found with windows from 24 (a minimum face of 30) (the face of sad.jpg pasted at those sizes
 // into a grey frame); a region search finds only what is inside the region,
 // in frame coordinates; maxFace leaves out the large face.
 import Foundation
@@ -41,14 +41,25 @@ import FERVision
         let (gray, faces) = try frame(sides: [30, 60, 300])
         let d = try detector()
         #expect(d.window == 24, "the frontal-face cascade's window")
-        let job = DetectionJob(region: Box(x: 0, y: 0, width: 1920, height: 1080), minFace: 30)
-        #expect(d.scale(for: job) == 1, "a 30-px face is searched at full size (24-px window with headroom)")
-        #expect(abs(d.scale(for: DetectionJob(region: job.region, minFace: 60)) - 0.5) < 1e-9, "60 px: half size")
+        let job = DetectionJob(region: Box(x: 0, y: 0, width: 1920, height: 1080), minFace: 24)
         let found = try d.detect(gray, job)
         for f in faces {
             #expect(found.contains { $0.iou(f) >= 0.5 }, "the \(f.width)-px face at \(f) was not found: \(found)")
         }
         #expect(found.count == faces.count, "one box per face: \(found)")
+    }
+
+    /// The cost unit, by hand: a 48×48 region with windows of 24 only is one level at
+    /// step 2, 13 × 13 positions; windows up to 26 add the level 1.1 (44×44, 11 × 11).
+    @Test func windowsCountTheCascadesPositions() {
+        let job = DetectionJob(region: Box(x: 0, y: 0, width: 48, height: 48), minFace: 24, maxFace: 24)
+        #expect(RegionDetector.windows(job, window: 24, scaleFactor: 1.1) == 169)
+        var two = job
+        two.maxFace = 26
+        #expect(RegionDetector.windows(two, window: 24, scaleFactor: 1.1) == 169 + 121)
+        // At half size a 96×96 region with faces of 48 is the same search.
+        let half = DetectionJob(region: Box(x: 0, y: 0, width: 96, height: 96), minFace: 48, maxFace: 48, scale: 0.5)
+        #expect(RegionDetector.windows(half, window: 24, scaleFactor: 1.1) == 169)
     }
 
     @Test func aRegionFindsOnlyItsOwnFacesInFrameCoordinates() throws {

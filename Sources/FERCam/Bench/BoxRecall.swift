@@ -45,7 +45,12 @@ public struct BoxRecall: Sendable, Equatable {
 /// One frame's boxes as a JSON line.
 public enum BoxLine {
     public static func encode(frame: Int, boxes: [Box]) -> String {
-        "{\"frame\":\(frame),\"boxes\":[" + boxes.map { "[\($0.x),\($0.y),\($0.width),\($0.height)]" }.joined(separator: ",") + "]}"
+        "{\"frame\":\(frame),\"boxes\":\(array(boxes))}"
+    }
+
+    /// Boxes as a JSON array of [x, y, width, height].
+    public static func array(_ boxes: [Box]) -> String {
+        "[" + boxes.map { "[\($0.x),\($0.y),\($0.width),\($0.height)]" }.joined(separator: ",") + "]"
     }
 
     /// nil when the line is not such an object.

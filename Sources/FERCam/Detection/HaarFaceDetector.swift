@@ -1,8 +1,9 @@
 // FaceDetector over OpenCV's Haar cascade, searching only where it pays:
 // - around each followed face (its predicted box, at sizes near its own),
 // - a rolling full scan (RollingScan over a ScanPlan: every face size from
-//   --min-face to --max-face, each at the scale where it just fills the
-//   cascade's window), tiles where the MotionGate saw change first;
+//   --min-face to --max-face, in tiles and size bands that together search
+//   what OpenCV's full-frame detection does), tiles where the MotionGate saw
+//   change first;
 // then merges what the searches found. A scene cut (most of the picture
 // changed at once) is searched whole (all tiles) on that frame. A still image
 // (config.stills), or --no-track-roi, is one full-frame search on every pass:
@@ -21,9 +22,8 @@ public final class HaarFaceDetector: FaceDetector {
     private var lastCut = -Double.infinity
     /// Called with each new scan plan (the first frame, a new frame size): the start-up log line.
     public var onPlan: ((String) -> Void)?
-    /// A followed face missed on the last pass is searched at this many windows wide (not
-    /// RegionDetector.headroom): a moving or turning face needs more pixels to be found again.
-    public static let lostTrackHeadroom = 2.0
+    /// Around a followed face, a face needs this many fewer neighbours than --min-neighbors.
+    public static let trackNeighborRelief = 2
     /// More than this fraction of the picture changed at once: a new scene, searched whole.
     public static let sceneCutFraction = 0.5
     /// ... at most once per this many seconds (a pan or a shaking camera changes most of the
@@ -77,9 +77,13 @@ public final class HaarFaceDetector: FaceDetector {
             // The whole frame in one search, the cascade's own pyramid from --min-face up:
             // exactly OpenCV's full detection (a photo has time; --no-track-roi is the baseline).
             jobs = [DetectionJob(region: Box(x: 0, y: 0, width: frame.width, height: frame.height),
-                                 minFace: scan.plan.minFace, maxFace: config.maxFaceSize)]
+                                 minFace: Int(Double(scan.plan.minFace) / RegionDetector.margin), maxFace: config.maxFaceSize,
+                                 scale: scan.plan.scale)]
         } else {
-            let motion = config.motionGate ? gate.update(frame.gray) : nil
+            // Motion around a face found on the last pass is that face (or its body) moving:
+            // its track window follows it, so it does not call for the rolling scan.
+            let explained = tracked.filter { $0.missed == 0 }.map { Self.personArea($0.box) }
+            let motion = config.motionGate ? gate.update(frame.gray, explained: explained) : nil
             motionRegions = motion?.count ?? 0
             jobs = tracked.compactMap { trackJob($0, plan: scan.plan) }
             if config.motionGate && gate.changedFraction > Self.sceneCutFraction && frame.time - lastCut >= Self.minCutInterval {
@@ -92,30 +96,37 @@ public final class HaarFaceDetector: FaceDetector {
             }
         }
         let found = try run(jobs, on: frame.gray)
-        lastPass = DetectionPass(jobs: jobs.count, searchPixels: jobs.reduce(0) { $0 + searchPixels($1) },
-                                 motionRegions: motionRegions, boxes: found.count, sceneCut: sceneCut)
-        return Self.merged(found)
+        let faces = Self.withoutNested(Self.merged(found), in: tracked.filter(\.confirmed).map(\.box))
+        lastPass = DetectionPass(jobs: jobs.count, windows: jobs.reduce(0) { $0 + windows($1) },
+                                 motionRegions: motionRegions, boxes: found.count, sceneCut: sceneCut, faces: faces)
+        return faces
     }
 
     /// The search around one followed face: its predicted box grown by 0.4 of its size on
-    /// each side, and by 0.3 more for each pass it was missed (up to 1.5: a face that jumped
-    /// is looked for further out, and at a finer scale), for faces from 1/1.25 to 1.25 times
-    /// its side.
+    /// each side, and by 0.3 more for each pass it was missed (up to 1.0: a face that jumped
+    /// is looked for further out), for faces from 1/1.25 to 1.25 times its side (raw windows
+    /// a margin beyond), at full size like the scan, with trackNeighborRelief fewer neighbours.
     func trackJob(_ track: Track, plan: ScanPlan) -> DetectionJob? {
         let box = track.box
         let side = Double(max(box.width, box.height))
-        let lo = max(plan.minFace, Int(side / 1.25)), hi = min(plan.maxFace, Int((side * 1.25).rounded(.up)))
+        let m = RegionDetector.margin
+        let lo = max(Double(window), side / 1.25 / m), hi = min(Double(plan.maxFace) * m, side * 1.25 * m)
         guard hi >= lo else { return nil }
-        let region = box.expanded(by: min(1.5, 0.4 + 0.3 * Double(track.missed))).clamped(to: plan.width, height: plan.height)
+        let region = box.expanded(by: min(1.0, 0.4 + 0.3 * Double(track.missed))).clamped(to: plan.width, height: plan.height)
         guard !region.isEmpty else { return nil }
-        // Found on the last pass: a quick look. Missed: a closer one (more pixels per face).
-        return DetectionJob(region: region, minFace: lo, maxFace: hi,
-                            headroom: track.missed > 0 ? Self.lostTrackHeadroom : RegionDetector.headroom)
+        return DetectionJob(region: region, minFace: Int(lo.rounded(.down)), maxFace: Int(hi.rounded(.up)), scale: plan.scale,
+                            minNeighbors: max(1, config.minNeighbors - (track.confirmed ? Self.trackNeighborRelief : Self.trackNeighborRelief / 2)))
     }
 
-    private func searchPixels(_ job: DetectionJob) -> Int {
-        let s = RegionDetector.scale(window: window, minFace: job.minFace, headroom: job.headroom)
-        return Int(Double(job.region.area) * s * s)
+    /// Where a followed face's own movement shows: the face grown by half its size on each
+    /// side and its body, down to 2 face heights below it.
+    static func personArea(_ face: Box) -> Box {
+        Box(x: face.x - face.width / 2, y: face.y - face.height / 2, width: face.width * 2, height: face.height * 7 / 2)
+    }
+
+    /// Window positions the cascade evaluates for a job (RollingScan's unit).
+    private func windows(_ job: DetectionJob) -> Int {
+        RegionDetector.windows(job, window: window, scaleFactor: config.scaleFactor)
     }
 
     private func rollingScan(width: Int, height: Int) throws(CamError) -> RollingScan {
@@ -126,7 +137,9 @@ public final class HaarFaceDetector: FaceDetector {
                          + (minFace != config.minFaceSize ? " (raised to \(minFace) by --detect-width \(config.detectWidth))" : "")
                          + "; use a --min-face of at most \(min(width, height))")
         }
-        let plan = ScanPlan(width: width, height: height, minFace: minFace, maxFace: config.maxFaceSize, window: window)
+        let scale = config.detectWidth > 0 && width > config.detectWidth ? Double(config.detectWidth) / Double(width) : 1
+        let plan = ScanPlan(width: width, height: height, minFace: minFace, maxFace: config.maxFaceSize, window: window,
+                            scaleFactor: config.scaleFactor, scale: scale)
         let made = RollingScan(plan: plan, busyPeriod: config.busyScanPeriod, stillPeriod: config.stillScanPeriod)
         scan = made
         var line = "detection: " + plan.summary
@@ -149,13 +162,13 @@ public final class HaarFaceDetector: FaceDetector {
             for j in jobs { out += try searchers[0].detect(gray, j) }
             return out
         }
-        // Deal the jobs (by index) so each thread gets about the same search pixels.
+        // Deal the jobs (by index) so each thread gets about the same cascade windows.
         var lanes = [[Int]](repeating: [], count: searchers.count)
         var load = [Int](repeating: 0, count: searchers.count)
-        for i in jobs.indices.sorted(by: { searchPixels(jobs[$0]) > searchPixels(jobs[$1]) }) {
+        for i in jobs.indices.sorted(by: { windows(jobs[$0]) > windows(jobs[$1]) }) {
             let k = load.indices.min { load[$0] < load[$1] }!
             lanes[k].append(i)
-            load[k] += searchPixels(jobs[i])
+            load[k] += windows(jobs[i])
         }
         let results = ResultBox(count: jobs.count)
         let searchers = self.searchers, dealt = lanes
@@ -186,16 +199,35 @@ public final class HaarFaceDetector: FaceDetector {
     }
 }
 
+extension HaarFaceDetector {
+    /// Drops a box that lies inside one at least 1.5 times its side (found on this pass, or a
+    /// followed face; a box of the same face is never that much larger),
+    /// within a fifth of the larger one's side: OpenCV's full-frame detection drops those
+    /// (a face does not hold a smaller face; it is a false hit on cheek, ear or collar), but
+    /// split into bands and tiles the two never meet in one search.
+    static func withoutNested(_ boxes: [Box], in followed: [Box] = []) -> [Box] {
+        let containers = boxes + followed
+        return boxes.filter { b in
+            !containers.contains { a in
+                let dx = a.width / 5, dy = a.height / 5
+                return 2 * a.width >= 3 * b.width && b.x >= a.x - dx && b.y >= a.y - dy && b.maxX <= a.maxX + dx && b.maxY <= a.maxY + dy
+            }
+        }
+    }
+}
+
 /// What one detection pass did.
 public struct DetectionPass: Sendable, Equatable {
     public var jobs = 0
-    /// Pixels the cascade was given, summed over the searches (each region at its scale).
-    public var searchPixels = 0
+    /// Window positions the cascade evaluated, summed over the searches (RegionDetector.windows).
+    public var windows = 0
     public var motionRegions = 0
     /// Boxes found before merging duplicates.
     public var boxes = 0
     /// Most of the picture changed at once: the whole frame was searched.
     public var sceneCut = false
+    /// The faces returned (after merging), for benchmarks' per-frame dumps.
+    public var faces: [Box] = []
 }
 
 /// Per-job results of a parallel pass.

@@ -38,9 +38,11 @@ public final class MotionGate {
     }
 
     /// Compares `gray` with the background, updates it, and returns the boxes
-    /// (frame pixels, inside the frame) where the picture changed. The first
-    /// frame, and a frame of another size, only set the background: no motion.
-    public func update(_ gray: GrayImage) -> [Box] {
+    /// (frame pixels, inside the frame) where the picture changed, leaving out
+    /// blocks whose centre lies in one of `explained` (motion already accounted
+    /// for, e.g. around faces being followed; changedFraction still counts them).
+    /// The first frame, and a frame of another size, only set the background: no motion.
+    public func update(_ gray: GrayImage, explained: [Box] = []) -> [Box] {
         let bs = config.blockSize
         let c = max(1, gray.width / bs), r = max(1, gray.height / bs)
         let means = gray.resized(width: c, height: r).pixels.map(Float.init)   // (r, c)
@@ -64,6 +66,19 @@ public final class MotionGate {
         let a = config.backgroundAlpha
         for i in background.indices { background[i] += a * (means[i] - background[i]) }
         guard any else { return [] }
+        if !explained.isEmpty {
+            let sx = Double(gray.width) / Double(cols), sy = Double(gray.height) / Double(rows)
+            any = false
+            for i in moved.indices where moved[i] {
+                let cx = (Double(i % cols) + 0.5) * sx, cy = (Double(i / cols) + 0.5) * sy
+                if explained.contains(where: { Double($0.x) <= cx && cx < Double($0.maxX) && Double($0.y) <= cy && cy < Double($0.maxY) }) {
+                    moved[i] = false
+                } else {
+                    any = true
+                }
+            }
+            guard any else { return [] }
+        }
         return regions(moved)
     }
 

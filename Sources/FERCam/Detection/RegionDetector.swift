@@ -1,26 +1,34 @@
-// One search for faces of a given size range in one region of a frame, at
-// the scale where the smallest wanted face just fills the cascade's window
-// (24 px for the frontal-face Haar cascade): a 30-px face in a 1080p frame
-// is searched at 0.8×, a 300-px face with min size 240 at 0.1×, never at a
-// fixed detection width that silently loses small faces. The building block
-// of the motion-gated, track-guided and rolling searches (issue 16); it does
-// not decide which regions to search or keep tracks.
+// One search for faces of a given size range in one region of a frame, the
+// way OpenCV's full-frame detection searches them: the region at full size
+// (or at DetectionJob.scale under a --detect-width cap) and the cascade's own
+// pyramid over raw windows from minFace to maxFace. Pre-shrinking a region
+// so its smallest face just fills the window lost half the faces the
+// full-frame cascade finds: OpenCV steps its window by 1 px only on levels
+// shrunk more than 2×, and a face needs raw hits from sizes around its own
+// (a size band cut tight loses its neighbours). The building block of the
+// track-guided and rolling searches (issue 16); it does not decide which
+// regions to search or keep tracks.
 import FERVision
 
-/// A region of the frame and the face sides (frame pixels) to find in it.
+/// A region of the frame and the raw window sides (frame pixels) to search in it.
 public struct DetectionJob: Sendable, Equatable {
     public var region: Box
+    /// Smallest and largest raw window, frame pixels (0: no upper limit). A face is found
+    /// from windows around its side, so a job for faces [a, b] searches [a / margin, b × margin].
     public var minFace: Int
-    /// 0: no upper limit.
     public var maxFace: Int
-    /// The smallest wanted face is searched at `headroom` windows wide (RegionDetector.headroom
-    /// by default; more costs more and finds a blurred or turning face more surely).
-    public var headroom: Double
-    public init(region: Box, minFace: Int, maxFace: Int = 0, headroom: Double = RegionDetector.headroom) {
+    /// Scale of the frame before the search: 1 (full size) unless --detect-width caps it.
+    public var scale: Double
+    /// Fewer neighbours than the detector's own to accept a face (nil: the detector's), for
+    /// a place where a face was just seen: a borderline face flickers between 4 and 6 hits
+    /// as a window's position on the cascade's grid changes.
+    public var minNeighbors: Int?
+    public init(region: Box, minFace: Int, maxFace: Int = 0, scale: Double = 1, minNeighbors: Int? = nil) {
         self.region = region
         self.minFace = minFace
         self.maxFace = maxFace
-        self.headroom = headroom
+        self.scale = scale
+        self.minNeighbors = minNeighbors
     }
 }
 
@@ -42,31 +50,40 @@ public final class RegionDetector: @unchecked Sendable {
         self.minNeighbors = minNeighbors
     }
 
-    /// The smallest wanted face is searched at this many windows wide: a face
-    /// exactly one window wide gets too few neighbouring hits (a 30-px face
-    /// searched at 24 px was missed; at 30 px it is found).
-    public static let headroom = 1.25
+    /// Raw windows from side / margin to side × margin find a face of that side (its box is
+    /// the mean of its neighbours' windows); also the smallest face findable at all is the
+    /// window × margin (30 px for a 24-px cascade: at 24 px a face gets too few hits).
+    public static let margin = 1.25
 
-    /// Scale applied to the region before the search: window × headroom / minFace,
-    /// at most 1 (never upscaled: faces below the window are out of reach).
-    public func scale(for job: DetectionJob) -> Double {
-        Self.scale(window: window, minFace: job.minFace, headroom: job.headroom)
+    /// The smallest face findable at all (--min-face's floor).
+    public static func smallestFace(window: Int) -> Int { Int((Double(window) * margin).rounded(.up)) }
+
+    /// Window positions the cascade evaluates for `job` (its cost, in RollingScan's unit):
+    /// OpenCV's pyramid, level f = scaleFactor^k shrinks the region by f and steps 2 px
+    /// (1 px once f > 2), for windows from minFace to maxFace.
+    public static func windows(_ job: DetectionJob, window: Int, scaleFactor: Double) -> Int {
+        let w = Double(job.region.width) * job.scale, h = Double(job.region.height) * job.scale
+        let lo = Double(job.minFace) * job.scale, hi = job.maxFace > 0 ? Double(job.maxFace) * job.scale : .infinity
+        var total = 0
+        var f = 1.0
+        while true {
+            let side = (Double(window) * f).rounded()
+            let lw = Int((w / f).rounded()), lh = Int((h / f).rounded())
+            if lw < window || lh < window || side > hi { break }
+            if side >= lo {
+                let step = f > 2 ? 1 : 2
+                total += ((lw - window) / step + 1) * ((lh - window) / step + 1)
+            }
+            f *= scaleFactor
+        }
+        return total
     }
-
-    /// The one rule for the search scale: window × headroom / minFace, at most 1.
-    public static func scale(window: Int, minFace: Int, headroom: Double = RegionDetector.headroom) -> Double {
-        min(1, Double(window) * headroom / Double(max(1, minFace)))
-    }
-
-    /// The smallest face findable at all: the window with headroom (a smaller --min-face
-    /// would be searched above full size).
-    public static func smallestFace(window: Int) -> Int { Int((Double(window) * headroom).rounded(.up)) }
 
     /// Faces in the job's region (clipped to the frame), in frame pixels.
     public func detect(_ gray: GrayImage, _ job: DetectionJob) throws(CamError) -> [Box] {
         let region = job.region.clamped(to: gray.width, height: gray.height)
-        guard region.width >= window, region.height >= window else { return [] }
-        let s = scale(for: job)
+        let s = min(1, job.scale)
+        guard Double(region.width) * s >= Double(window), Double(region.height) * s >= Double(window) else { return [] }
         let w = max(window, Int((Double(region.width) * s).rounded()))
         let h = max(window, Int((Double(region.height) * s).rounded()))
         var patch: GrayImage   // (h, w)
@@ -78,13 +95,12 @@ public final class RegionDetector: @unchecked Sendable {
             throw .internalError("detection region \(region) of a \(gray.width)x\(gray.height) frame: \(error)")
         }
         let sx = Double(region.width) / Double(w), sy = Double(region.height) / Double(h)
-        let maxSize = job.maxFace > 0 ? max(window, Int((Double(job.maxFace) * s).rounded())) : 0
+        let minSize = max(window, Int((Double(job.minFace) * s).rounded(.down)))
+        let maxSize = job.maxFace > 0 ? max(minSize, Int((Double(job.maxFace) * s).rounded(.up))) : 0
         let found: [Box]
         do {
-            // The window itself, not minFace × scale: the cascade's box for a face of minFace
-            // pixels is often a little smaller (a 30-px face is missed with minSize 30).
-            found = try cascade.detect(patch, scaleFactor: scaleFactor, minNeighbors: minNeighbors,
-                                       minSize: window, maxSize: maxSize)
+            found = try cascade.detect(patch, scaleFactor: scaleFactor, minNeighbors: job.minNeighbors ?? minNeighbors,
+                                       minSize: minSize, maxSize: maxSize)
         } catch {
             throw .internalError("face detection failed: \(error)")
         }

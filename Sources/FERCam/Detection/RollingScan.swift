@@ -1,5 +1,5 @@
 // The rolling full scan: picks which ScanPlan tiles to search on this pass.
-// Two budgets of search pixels (token buckets, so the cost is spread evenly
+// Two budgets of cascade windows (token buckets, so the cost is spread evenly
 // over frames and no frame pays for a whole scan):
 // - urgent, one full scan per `busyPeriod` seconds of source time, spent only
 //   on tiles where the MotionGate saw change since their last search (each at
@@ -20,11 +20,11 @@ public final class RollingScan {
     public let busyPeriod: Double
     public let stillPeriod: Double
     /// Seconds between two motion-driven searches of one tile.
-    public static let minRescan = 0.5
+    public static let minRescan = 1.0
     private var lastSearched: [Double]   // per tile: source time of its last search; -inf = never
     private var dirty: [Bool]            // per tile: motion seen since its last search
-    private var urgent: Double = 0       // search pixels available for changed tiles
-    private var routine: Double = 0      // search pixels available for the oldest tiles
+    private var urgent: Double = 0       // cascade windows available for changed tiles
+    private var routine: Double = 0      // cascade windows available for the oldest tiles
     private var lastTime: Double?
     private let maxTileCost: Int
 

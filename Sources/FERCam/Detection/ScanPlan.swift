@@ -1,16 +1,18 @@
 // The pieces of one full scan of a frame: every face side from minFace to
-// maxFace, cut into octave bands (each searched at the scale where its
-// smallest face just fills the cascade's window with RegionDetector's
-// headroom), and each band cut into overlapping tiles of about `tileSide`
-// search pixels. Tiles overlap by the band's largest face, so every face of
-// the band lies whole inside at least one tile. A tile's cost is the pixels
-// the cascade sees (area × scale²), the unit RollingScan budgets in.
+// maxFace, cut into bands of sizes (each ×bandRatio, searched with raw windows
+// RegionDetector.margin beyond its ends, so a face on a border still gets the
+// neighbours it needs), and each band cut into overlapping tiles. Tiles
+// overlap by the band's largest window, so every face of the band lies whole
+// inside at least one tile. Together the pieces search what OpenCV's full-frame
+// detection searches, at about 1.2 times its cost. A tile's cost is the window
+// positions the cascade evaluates (RegionDetector.windows), RollingScan's unit.
 // It does not run the cascade or choose which tiles to scan (RollingScan).
 import FERVision
 
 public struct ScanTile: Sendable, Equatable {
     public var job: DetectionJob
-    /// Search pixels (region area × scale²): what one scan of this tile costs, in RollingScan's unit.
+    /// Window positions the cascade evaluates (RegionDetector.windows): what one scan of
+    /// this tile costs, in RollingScan's unit.
     public var cost: Int
     /// 0 for the finest band (the smallest faces), counting up.
     public var band: Int
@@ -19,44 +21,48 @@ public struct ScanTile: Sendable, Equatable {
 public struct ScanPlan: Sendable, Equatable {
     public let width: Int, height: Int
     public let minFace: Int, maxFace: Int
+    /// The frame is searched at this scale (1: full size; less under a --detect-width cap).
+    public let scale: Double
     public let tiles: [ScanTile]
     /// Sum of the tiles' costs: one full scan.
     public let totalCost: Int
 
-    /// A band covers faces [lo, lo × bandRatio]; the next starts a little below (bandOverlap)
-    /// so that a face on the border is whole in one band.
-    public static let bandRatio = 2.0
-    public static let bandOverlap = 1.15
+    /// A band covers faces [lo, lo × bandRatio]; the next starts where it ends.
+    public static let bandRatio = 3.0
 
-    /// `maxFace` 0: up to the frame's shorter side.
-    public init(width: Int, height: Int, minFace: Int, maxFace: Int, window: Int, tileSide: Int = 256) {
-        precondition(width > 0 && height > 0 && minFace > 0 && window > 0 && tileSide >= 2 * window)
+    /// `maxFace` 0: up to the frame's shorter side. `scale` < 1: the frame is searched shrunk
+    /// (a --detect-width cap). `tileSide`: a tile's side in searched pixels, at least 3 times
+    /// the overlap (the band's largest window).
+    public init(width: Int, height: Int, minFace: Int, maxFace: Int, window: Int, scaleFactor: Double = 1.1,
+                scale: Double = 1, tileSide: Int = 512) {
+        precondition(width > 0 && height > 0 && minFace > 0 && window > 0 && tileSide >= 2 * window && scale > 0)
         self.width = width
         self.height = height
         let top = maxFace > 0 ? min(maxFace, min(width, height)) : min(width, height)
         self.minFace = minFace
         self.maxFace = top
+        self.scale = scale
         var tiles: [ScanTile] = []
         var lo = Double(minFace)
         var band = 0
+        let m = RegionDetector.margin
         while Int(lo.rounded(.down)) <= top {
             let hi = min(Double(top), lo * Self.bandRatio)
             let job = DetectionJob(region: Box(x: 0, y: 0, width: width, height: height),
-                                   minFace: Int(lo.rounded(.down)), maxFace: Int(hi.rounded(.up)))
-            let s = RegionDetector.scale(window: window, minFace: job.minFace)
+                                   minFace: Int((lo / m).rounded(.down)), maxFace: Int((hi * m).rounded(.up)), scale: scale)
             // Tile side and overlap in frame pixels.
-            let side = Double(tileSide) / s
-            let overlap = hi * 1.1
+            let overlap = Double(job.maxFace) * 1.1
+            let side = max(Double(tileSide) / scale, 3 * overlap)
             for ys in Self.spans(length: height, side: side, overlap: overlap) {
                 for xs in Self.spans(length: width, side: side, overlap: overlap) {
                     var j = job
                     j.region = Box(x: xs.start, y: ys.start, width: xs.length, height: ys.length)
-                    let cost = Int((Double(xs.length * ys.length) * s * s).rounded(.up))
+                    let cost = RegionDetector.windows(j, window: window, scaleFactor: scaleFactor)
                     tiles.append(ScanTile(job: j, cost: max(1, cost), band: band))
                 }
             }
             if hi >= Double(top) { break }
-            lo = hi / Self.bandOverlap
+            lo = hi
             band += 1
         }
         self.tiles = tiles
@@ -81,6 +87,6 @@ public struct ScanPlan: Sendable, Equatable {
     public var summary: String {
         let bands = Set(tiles.map(\.band)).count
         return "faces \(minFace)-\(maxFace) px searched in a \(width)x\(height) frame: \(bands) bands, "
-            + "\(tiles.count) tiles, \(totalCost / 1000) k search pixels per full scan"
+            + "\(tiles.count) tiles, \(totalCost / 1000) k cascade windows per full scan"
     }
 }

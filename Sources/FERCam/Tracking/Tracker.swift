@@ -83,6 +83,8 @@ public final class Tracker {
     private var nextID = 1
     private var nextTentative = -1
     private var currentFrame = -1
+    /// The frame the boxes were last predicted for (carryOver then update on one frame predict once).
+    private var predictedFrame = Int.min
 
     /// Source seconds per frame assumed when `update` is given no time (tests, synthetic input).
     public static let defaultFrameSeconds = 0.04
@@ -107,7 +109,7 @@ public final class Tracker {
                 if iou >= config.matchIoU {
                     pairs.append((1 + iou, ti, di))
                 } else {
-                    let dist = t.box.centreDistance(d)
+                    let dist = t.box.centerDistance(d)
                     let limit = config.maxCentreDistance * Double(max(t.box.width, d.width))
                     if dist < limit { pairs.append((1 - dist / limit, ti, di)) }   // always below any IoU match
                 }
@@ -122,7 +124,7 @@ public final class Tracker {
             let det = detections[p.d]
             var t = tracks[p.t]
             let dt = Double(max(1, f - t.anchorFrame))
-            let (ox, oy) = t.lastDetection.centreXY, (nx, ny) = det.centreXY
+            let (ox, oy) = t.lastDetection.center, (nx, ny) = det.center
             let a = config.velocityAlpha
             t.velocityX = a * (nx - ox) / dt + (1 - a) * t.velocityX
             t.velocityY = a * (ny - oy) / dt + (1 - a) * t.velocityY
@@ -179,7 +181,8 @@ public final class Tracker {
     /// Places every box where its velocity says it is at frame f, at most
     /// maxShift × width from where it was last detected.
     private func predict(to f: Int) {
-        guard config.followVelocity else { return }
+        guard config.followVelocity, f != predictedFrame else { return }
+        predictedFrame = f
         for i in tracks.indices {
             let t = tracks[i]
             let dt = Double(f - t.anchorFrame)
@@ -212,15 +215,5 @@ public final class Tracker {
     private func blend(_ old: Box, _ new: Box, alpha: Double) -> Box {
         func mix(_ a: Int, _ b: Int) -> Int { Int((Double(a) * (1 - alpha) + Double(b) * alpha).rounded()) }
         return Box(x: mix(old.x, new.x), y: mix(old.y, new.y), width: mix(old.width, new.width), height: mix(old.height, new.height))
-    }
-}
-
-extension Box {
-    var centreXY: (Double, Double) { (Double(x) + Double(width) / 2, Double(y) + Double(height) / 2) }
-
-    func centreDistance(_ o: Box) -> Double {
-        let dx = Double(2 * x + width - 2 * o.x - o.width) / 2
-        let dy = Double(2 * y + height - 2 * o.y - o.height) / 2
-        return (dx * dx + dy * dy).squareRoot()
     }
 }
