@@ -30,11 +30,11 @@ struct FerCam: ParsableCommand {
           fer-cam 0 --pixel-format MJPG --frames 100 --detect-interval 5
           fer-cam 0 --size 1920x1080 --min-face 40 --max-face 400   # a room: faces of 40-400 px
 
-        Detection searches each face size at the scale where it just fills the cascade's window: \
-        around each face it follows, plus a rolling scan of the whole frame (where the picture \
-        changed first; whole every --busy-scan-period s while things move, every --scan-period s \
-        when still). A face is confirmed after --confirm-hits detections. The start-up log says \
-        which face sizes are searched.
+        Detection searches every face size at full resolution, as OpenCV's full-frame detection \
+        does, but only where it pays: around each face it follows, plus a rolling scan of the whole \
+        frame (the first within a second of start-up; then where the picture changed first, whole \
+        every --busy-scan-period s while things move, every --scan-period s when still). A face is \
+        confirmed after --confirm-hits detections. The start-up log says which face sizes are searched.
 
         As a service (systemd/fer-cam@.service): --config FILE reads options from `key = value` lines \
         (keys are the long flags; the command line wins); a lost camera is reopened until it returns \

@@ -35,7 +35,7 @@ import FERVision
     }
 
     /// Detection every 3 frames, tracking in between: once the rolling scan has found and
-    /// confirmed them (within its 2-s busy period), on every frame the tracked boxes sit on
+    /// confirmed them (the first scan takes about a second), on every frame the tracked boxes sit on
     /// the moving cartoon faces, with the same ids.
     @Test func trackedBoxesFollowTheMovingFaces() throws {
         let source = SyntheticSource(width: 640, height: 480, fps: 30, pace: false)
@@ -45,7 +45,7 @@ import FERVision
                                classifier: FakeClassifier(), config: config)
         var worst = 1.0
         var ids = Set<Int>()
-        let found = Int(config.detection.busyScanPeriod * 30) + 6   // a full scan, then confirmation
+        let found = Int(RollingScan.firstScanPeriod * 30) + 3 * 3 + 6   // the first scan, then confirmation
         for i in 0..<(found + 90) {
             let r = try p.process(try #require(try source.next()))
             guard i >= found else { continue }

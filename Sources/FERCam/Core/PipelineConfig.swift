@@ -24,7 +24,7 @@ public struct DetectionConfig: Sendable, Equatable {
     public var motionGate: Bool = true
     public var motion = MotionGateConfig()
     /// Seconds (source time) for the rolling scan to cover the whole frame while something moves.
-    public var busyScanPeriod: Double = 3
+    public var busyScanPeriod: Double = 6
     /// ... and in a still scene: the longest a still face never seen before waits.
     public var stillScanPeriod: Double = 15
     /// Each frame is an unrelated still image: search all of it, every time.

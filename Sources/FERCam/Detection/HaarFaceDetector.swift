@@ -22,6 +22,9 @@ public final class HaarFaceDetector: FaceDetector {
     private var lastCut = -Double.infinity
     /// Called with each new scan plan (the first frame, a new frame size): the start-up log line.
     public var onPlan: ((String) -> Void)?
+    /// Around a followed face the cascade's pyramid steps this much (not --scale-factor's 1.1):
+    /// its size is known, and a face is tested at about 40 % of the cost.
+    public static let trackScaleFactor = 1.2
     /// Around a followed face, a face needs this many fewer neighbours than --min-neighbors.
     public static let trackNeighborRelief = 2
     /// More than this fraction of the picture changed at once: a new scene, searched whole.
@@ -105,7 +108,8 @@ public final class HaarFaceDetector: FaceDetector {
     /// The search around one followed face: its predicted box grown by 0.4 of its size on
     /// each side, and by 0.3 more for each pass it was missed (up to 1.0: a face that jumped
     /// is looked for further out), for faces from 1/1.25 to 1.25 times its side (raw windows
-    /// a margin beyond), at full size like the scan, with trackNeighborRelief fewer neighbours.
+    /// a margin beyond), at full size like the scan, with trackNeighborRelief fewer neighbours
+    /// (half that for a face not yet confirmed) and the coarser trackScaleFactor.
     func trackJob(_ track: Track, plan: ScanPlan) -> DetectionJob? {
         let box = track.box
         let side = Double(max(box.width, box.height))
@@ -115,7 +119,8 @@ public final class HaarFaceDetector: FaceDetector {
         let region = box.expanded(by: min(1.0, 0.4 + 0.3 * Double(track.missed))).clamped(to: plan.width, height: plan.height)
         guard !region.isEmpty else { return nil }
         return DetectionJob(region: region, minFace: Int(lo.rounded(.down)), maxFace: Int(hi.rounded(.up)), scale: plan.scale,
-                            minNeighbors: max(1, config.minNeighbors - (track.confirmed ? Self.trackNeighborRelief : Self.trackNeighborRelief / 2)))
+                            minNeighbors: max(1, config.minNeighbors - (track.confirmed ? Self.trackNeighborRelief : Self.trackNeighborRelief / 2)),
+                            scaleFactor: max(config.scaleFactor, Self.trackScaleFactor))
     }
 
     /// Where a followed face's own movement shows: the face grown by half its size on each

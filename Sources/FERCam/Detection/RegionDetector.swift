@@ -23,12 +23,15 @@ public struct DetectionJob: Sendable, Equatable {
     /// a place where a face was just seen: a borderline face flickers between 4 and 6 hits
     /// as a window's position on the cascade's grid changes.
     public var minNeighbors: Int?
-    public init(region: Box, minFace: Int, maxFace: Int = 0, scale: Double = 1, minNeighbors: Int? = nil) {
+    /// The cascade's pyramid step (nil: the detector's): coarser where sizes are known.
+    public var scaleFactor: Double?
+    public init(region: Box, minFace: Int, maxFace: Int = 0, scale: Double = 1, minNeighbors: Int? = nil, scaleFactor: Double? = nil) {
         self.region = region
         self.minFace = minFace
         self.maxFace = maxFace
         self.scale = scale
         self.minNeighbors = minNeighbors
+        self.scaleFactor = scaleFactor
     }
 }
 
@@ -99,7 +102,7 @@ public final class RegionDetector: @unchecked Sendable {
         let maxSize = job.maxFace > 0 ? max(minSize, Int((Double(job.maxFace) * s).rounded(.up))) : 0
         let found: [Box]
         do {
-            found = try cascade.detect(patch, scaleFactor: scaleFactor, minNeighbors: job.minNeighbors ?? minNeighbors,
+            found = try cascade.detect(patch, scaleFactor: job.scaleFactor ?? scaleFactor, minNeighbors: job.minNeighbors ?? minNeighbors,
                                        minSize: minSize, maxSize: maxSize)
         } catch {
             throw .internalError("face detection failed: \(error)")
