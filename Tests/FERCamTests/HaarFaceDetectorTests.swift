@@ -28,7 +28,7 @@ import FERVision
 
     @Test func aDetectWidthCapRaisesTheSmallestFaceAndSaysSo() throws {
         let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills { $0.detectWidth = 320 })
-        #expect(d.smallestFace(frameWidth: 640) == 60, "30 px with headroom at half size")
+        #expect(d.smallestFace(frameWidth: 640) == 60, "the 30-px floor at half size")
         #expect(d.smallestFace(frameWidth: 200) == 30, "narrower than the cap: --min-face")
         var said: [String] = []
         d.onPlan = { said.append($0) }

@@ -77,8 +77,9 @@ public final class HaarFaceDetector: FaceDetector {
         var motionRegions = 0
         var sceneCut = false
         if config.stills || !config.trackROI {
-            // The whole frame in one search, the cascade's own pyramid from --min-face up:
-            // exactly OpenCV's full detection (a photo has time; --no-track-roi is the baseline).
+            // The whole frame in one search, the cascade's own pyramid from --min-face / margin up:
+            // OpenCV's full detection, a little finer at the bottom (a photo has time;
+            // --no-track-roi is the baseline).
             jobs = [DetectionJob(region: Box(x: 0, y: 0, width: frame.width, height: frame.height),
                                  minFace: Int(Double(scan.plan.minFace) / RegionDetector.margin), maxFace: config.maxFaceSize,
                                  scale: scan.plan.scale)]
