@@ -26,6 +26,11 @@ public struct Box: Hashable, Sendable, CustomStringConvertible {
         (Double(x) + Double(width) / 2, Double(y) + Double(height) / 2)
     }
 
+    /// Whether the point (x, y), in pixel coordinates, lies in the box (right and bottom edges excluded).
+    public func contains(x px: Double, y py: Double) -> Bool {
+        Double(x) <= px && px < Double(maxX) && Double(y) <= py && py < Double(maxY)
+    }
+
     /// Distance between the centres of two boxes, in pixels.
     public func centerDistance(_ other: Box) -> Double {
         let (ax, ay) = center, (bx, by) = other.center

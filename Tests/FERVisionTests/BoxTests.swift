@@ -58,4 +58,11 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Box.self, from: Data("[1,2,3,4,5]".utf8)) }
         #expect(b.description == "[1,2,3,4]")
     }
+
+    @Test func containsPointsAndCentreDistance() {
+        let b = Box(x: 10, y: 20, width: 30, height: 40)
+        #expect(b.contains(x: 10, y: 20) && b.contains(x: 39.5, y: 59.5))
+        #expect(!b.contains(x: 40, y: 30) && !b.contains(x: 20, y: 60) && !b.contains(x: 9.9, y: 30), "right and bottom edges excluded")
+        #expect(b.centerDistance(Box(x: 13, y: 24, width: 30, height: 40)) == 5)
+    }
 }

@@ -195,7 +195,7 @@ public final class HaarFaceDetector: FaceDetector {
         func same(_ a: Box, _ b: Box) -> Bool {
             if a.iou(b) > 0.3 { return true }
             let (cx, cy) = b.center
-            let inside = Double(a.x) <= cx && cx < Double(a.maxX) && Double(a.y) <= cy && cy < Double(a.maxY)
+            let inside = a.contains(x: cx, y: cy)
             let ratio = Double(max(a.width, b.width)) / Double(max(1, min(a.width, b.width)))
             return inside && ratio < 1.6
         }

@@ -71,7 +71,7 @@ public final class MotionGate {
             any = false
             for i in moved.indices where moved[i] {
                 let cx = (Double(i % cols) + 0.5) * sx, cy = (Double(i / cols) + 0.5) * sy
-                if explained.contains(where: { Double($0.x) <= cx && cx < Double($0.maxX) && Double($0.y) <= cy && cy < Double($0.maxY) }) {
+                if explained.contains(where: { $0.contains(x: cx, y: cy) }) {
                     moved[i] = false
                 } else {
                     any = true
