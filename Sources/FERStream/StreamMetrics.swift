@@ -62,20 +62,23 @@ final class StreamMetrics: Sendable {
         cameraUp.set(to: state == .streaming ? 1 : 0)
     }
 
+    /// Records under `stages`' lock, which text() holds too: swift-prometheus's Histogram
+    /// copies its bucket array out of its own lock and reads it after, while record() writes
+    /// it (copy-on-write makes that safe only through the runtime's reference counts, which
+    /// ThreadSanitizer cannot see). One lock around both makes the order plain.
     func recordStage(_ name: String, seconds: Double) {
-        let histogram: ValueHistogram? = stages.withLock { table in
-            if let h = table[name] { return h }
-            guard table.count < Self.maxStages else { return nil }  // bound label cardinality
+        stages.withLock { table in
+            if let h = table[name] { h.record(seconds); return }
+            guard table.count < Self.maxStages else { return }  // bound label cardinality
             let h = registry.makeValueHistogram(
                 descriptor: .named("fer_stage_seconds", help: "Latency of one pipeline stage per frame, in seconds."),
                 labels: [("stage", name)], buckets: Self.stageBuckets)
             table[name] = h
-            return h
+            h.record(seconds)
         }
-        histogram?.record(seconds)
     }
 
-    func text() -> String { registry.emitToString() }
+    func text() -> String { stages.withLock { _ in registry.emitToString() } }
 }
 
 extension MetricNameDescriptor {

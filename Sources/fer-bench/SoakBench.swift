@@ -102,8 +102,16 @@ struct SoakBench: ParsableCommand {
             if process.isRunning { kill(pid, SIGKILL) }
             throw SoakFailure(text: "fer-cam did not become healthy within 60 s on 127.0.0.1:\(port) (\(binary) \(arguments.joined(separator: " "))); its stderr:\n\(stderrTail())")
         }
-        usleep(2_000_000)
-        let quietStart = ProcSampler.sample(pid: pid, t: now())
+        // The quiet start: once start-up has opened all it keeps (the count unchanged for 3 s, at most 20 s).
+        var quietStart = ProcSampler.sample(pid: pid, t: now())
+        var unchangedSince = now()
+        while process.isRunning, now() < unchangedSince + 3, let s = quietStart, s.t < 20 {
+            usleep(500_000)
+            guard let next = ProcSampler.sample(pid: pid, t: now()) else { break }
+            if next.fds != s.fds { unchangedSince = next.t }
+            quietStart = next
+        }
+        let quietStartKinds = ProcSampler.descriptorKinds(pid: pid)
 
         // The run: clients churn, the log rotates, samples every sampleEvery s.
         let tally = ClientTally()
@@ -147,10 +155,19 @@ struct SoakBench: ParsableCommand {
         // Wind down: clients off, a quiet sample, then SIGTERM and a bounded wait.
         clients.forEach { $0.stop() }
         clients.forEach { $0.join() }
+        // The quiet end: once the server has let go of the departed clients. It notices a closed
+        // socket on its next read or write; a stalled viewer's blocked write waits out
+        // StreamLimits.stalledAfter. So: fds back to the quiet start, or that bound + 10 s.
         var quietEnd: ProcSample?
+        var quietEndKinds: [String: Int] = [:]
+        let clientsStopped = now()
         if !diedEarly {
-            usleep(3_000_000)
-            quietEnd = ProcSampler.sample(pid: pid, t: now())
+            let bound = Double(StreamLimits().stalledAfter.components.seconds) + 10
+            repeat {
+                usleep(500_000)
+                quietEnd = ProcSampler.sample(pid: pid, t: now())
+            } while process.isRunning && (quietEnd?.fds ?? 0) > (quietStart?.fds ?? Int.max) && now() < clientsStopped + bound
+            quietEndKinds = ProcSampler.descriptorKinds(pid: pid)
             if let s = quietEnd { samples.append((s, 0)) }
             if let m = httpGet(port: port, path: "/metrics"), m.status == 200 { lastMetrics = parseMetrics(m.body) }
         }
@@ -199,7 +216,10 @@ struct SoakBench: ParsableCommand {
                 summary["rss_kb"] = ["warmup_end": f.rssWarmupKB, "end": f.rssEndKB, "max": f.rssMaxKB]
                 summary["rss_growth_kb_per_hour"] = f.rssGrowthKBPerHour.rounded()
                 summary["fds"] = ["min_after_warmup": f.fdsMin, "max_after_warmup": f.fdsMax,
-                                  "quiet_start": quietStart.map { $0.fds as Any } ?? NSNull(), "quiet_end": quietEnd.map { $0.fds as Any } ?? NSNull()]
+                                  "quiet_start": quietStart.map { $0.fds as Any } ?? NSNull(), "quiet_end": quietEnd.map { $0.fds as Any } ?? NSNull(),
+                                  "quiet_start_t_s": quietStart.map { (($0.t * 10).rounded() / 10) as Any } ?? NSNull(),
+                                  "quiet_end_s_after_clients": quietEnd.map { ((($0.t - clientsStopped) * 10).rounded() / 10) as Any } ?? NSNull(),
+                                  "quiet_start_kinds": quietStartKinds, "quiet_end_kinds": quietEndKinds]
                 summary["threads"] = ["min_after_warmup": f.threadsMin, "max_after_warmup": f.threadsMax, "max_during_warmup": f.threadsMaxWarmup]
             }
             let object: [String: Any] = [
@@ -220,6 +240,8 @@ struct SoakBench: ParsableCommand {
                 print(String(format: "RSS: %.1f MB at warm-up end (%.0f s), %.1f MB at end, %.1f MB max; growth %.1f MB/h",
                              Double(f.rssWarmupKB) / 1024, warmupSeconds, Double(f.rssEndKB) / 1024, Double(f.rssMaxKB) / 1024, f.rssGrowthKBPerHour / 1024))
                 print("fds after warm-up \(f.fdsMin)-\(f.fdsMax) (quiet: \(quietStart?.fds ?? -1) at start, \(quietEnd?.fds ?? -1) at end); threads \(f.threadsMin)-\(f.threadsMax) (warm-up max \(f.threadsMaxWarmup))")
+                func kindsText(_ k: [String: Int]) -> String { k.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
+                print("quiet fds by kind: at start \(kindsText(quietStartKinds)); at end \(kindsText(quietEndKinds))")
             }
             for (k, v) in counts.sorted(by: { $0.key < $1.key }) { print("  \(k): \(v)") }
             print("fer-cam exit: status \(exitStatus)\(bySignal ? " (signal)" : "")\(diedEarly ? ", DIED during the run" : "")\(killed ? ", KILLED after \(stopTimeout) s" : ""), stopped in \(String(format: "%.1f", stopSeconds)) s")

@@ -123,7 +123,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: log) }
         let bin = try TestPaths.ferCamBinary()
         let inner = "stty -g; \"\(bin)\" --source test --model \(TestModel.path) --log \(log) 2>/dev/null; echo rc=$?; stty -g"
-        let r = try runProcess("/bin/sh", ["-c", "(sleep 4; printf q; sleep 3) | script -qfec '\(inner)' /dev/null"], timeout: 60)
+        // q is typed once fer-cam has logged faces (so it has set up the terminal; a fixed sleep
+        // raced with a slow start-up, and the q was echoed), at most 60 s on.
+        let typeQ = "(i=0; while [ ! -s \(log) ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; printf q; sleep 3)"
+        let r = try runProcess("/bin/sh", ["-c", "\(typeQ) | script -qfec '\(inner)' /dev/null"], timeout: 90)
         // A terminal ends lines with \r\n (one Character in Swift): drop the \r first.
         let lines = r.stdout.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
         #expect(lines.contains("rc=0"), "fer-cam did not stop on q: \(r.stdout)")

@@ -18,6 +18,7 @@ final class RecordingDetector: FaceDetector {
         found[frame.index] = boxes
         return boxes
     }
+    var restedTracks: Set<Int> { inner.restedTracks }
 }
 
 @Suite struct GroupTrackingTests {

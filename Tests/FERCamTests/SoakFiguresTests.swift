@@ -1,6 +1,7 @@
 // The soak's figures and flatness rule on made-up sample series (a flat one,
 // a leaking one, growing threads, leaked descriptors, too short a run), and
-// /proc/<pid>/status parsing on a real-looking text and on this process.
+// /proc/<pid>/status parsing on a real-looking text and on this process, and
+// descriptor kinds from link targets and from a child with known descriptors.
 import Foundation
 import Testing
 @testable import FERCam
@@ -62,5 +63,30 @@ import Testing
         let s = try #require(ProcSampler.sample(pid: getpid(), t: 0))
         #expect(s.rssKB > 0 && s.fds >= 3 && s.threads >= 1)
         #expect(ProcSampler.sample(pid: Int32.max, t: 0) == nil)
+    }
+
+    @Test func namesDescriptorKinds() throws {
+        #expect(ProcSampler.descriptorKind(linkTarget: "socket:[2694286]") == "socket")
+        #expect(ProcSampler.descriptorKind(linkTarget: "pipe:[2693491]") == "pipe")
+        #expect(ProcSampler.descriptorKind(linkTarget: "anon_inode:[eventpoll]") == "eventpoll")
+        #expect(ProcSampler.descriptorKind(linkTarget: "anon_inode:[timerfd]") == "timerfd")
+        #expect(ProcSampler.descriptorKind(linkTarget: "/dev/null") == "/dev/null")
+        #expect(ProcSampler.descriptorKind(linkTarget: "/tmp/x/events.jsonl") == "file")
+        // A child whose descriptors are known: stdin a pipe, stdout and stderr /dev/null.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["30"]
+        let input = Pipe()
+        child.standardInput = input
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        // SIGKILL: a child of a test thread inherits its blocked SIGTERM.
+        defer { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        // It may inherit more (descriptors of this process without close-on-exec); these are its own.
+        let kinds = ProcSampler.descriptorKinds(pid: child.processIdentifier)
+        #expect(kinds["/dev/null"] == 2 && kinds["pipe", default: 0] >= 1, "\(kinds)")
+        #expect(kinds.values.reduce(0, +) == ProcSampler.sample(pid: child.processIdentifier, t: 0)?.fds)
+        #expect(ProcSampler.descriptorKinds(pid: Int32.max).isEmpty)
     }
 }

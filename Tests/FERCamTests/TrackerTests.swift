@@ -35,7 +35,6 @@ import FERVision
     @Test func aTrackSurvivesMaxMissedSecondsThenEnds() {
         var c = TrackerConfig()
         c.minHits = 1
-        c.minHits = 1
         c.maxMissedSeconds = 1.0
         let t = Tracker(config: c)
         t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)], frame: 0, time: 10)
@@ -46,6 +45,19 @@ import FERVision
         let gone = t.update(detections: [], frame: 5, time: 11.05).ended
         #expect(gone.map(\.id) == [1])
         #expect(t.tracks.isEmpty)
+    }
+
+    /// A face the detector did not look for (rested) is not missed: it keeps its miss count,
+    /// is not ended, and is matched again when found; one it looked for and missed is.
+    @Test func aRestedTrackIsNotAMiss() {
+        let t = immediate()
+        t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40), Box(x: 200, y: 0, width: 40, height: 40)], frame: 0, time: 0)
+        t.update(detections: [], frame: 1, time: 0.04, rested: [1])
+        #expect(t.tracks.first { $0.id == 1 }?.missed == 0)
+        #expect(t.tracks.first { $0.id == 1 }?.detectedNow == false)
+        #expect(t.tracks.first { $0.id == 2 }?.missed == 1)
+        let r = t.update(detections: [Box(x: 2, y: 0, width: 40, height: 40)], frame: 2, time: 0.08)
+        #expect(r.created.isEmpty && t.tracks.first { $0.id == 1 }?.detectedNow == true)
     }
 
     @Test func aTrackIsConfirmedOnlyAfterMinHitsDetections() {

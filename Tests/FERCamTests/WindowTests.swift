@@ -33,29 +33,37 @@ import FERVision
             Issue.record("\(t) missing: run scripts/setup --tests (xvfb, xdotool, imagemagick)")
             return
         }
-        let shot = NSTemporaryDirectory() + "fercam-window-\(UUID().uuidString).png"
-        defer { try? FileManager.default.removeItem(atPath: shot) }
+        let shot = NSTemporaryDirectory() + "fercam-window-\(UUID().uuidString)"
+        let log = shot + ".jsonl"
+        let shots = (1...6).map { shot + "-\($0).png" }
+        defer { for f in shots + [log] { try? FileManager.default.removeItem(atPath: f) } }
         let bin = try TestPaths.ferCamBinary()
+        // Conditions, not fixed sleeps (a sanitized fer-cam starts many times slower): the window
+        // is up and faces were logged (so boxes are drawn), then six screenshots half a second
+        // apart; q is pressed until fer-cam ends (a key sent before the window has focus is lost).
         let script = """
-        "\(bin)" --source test --show --model "\(TestModel.path)" --log /dev/null &
+        "\(bin)" --source test --show --model "\(TestModel.path)" --log "\(log)" &
         pid=$!
-        for i in $(seq 1 100); do xdotool search --name '^fer-cam$' >/dev/null 2>&1 && break; sleep 0.2; done
-        sleep 3
-        import -window root "\(shot)"
+        for i in $(seq 1 300); do [ -s "\(log)" ] && xdotool search --name '^fer-cam$' >/dev/null 2>&1 && break; sleep 0.2; done
+        for k in 1 2 3 4 5 6; do sleep 0.5; import -window root "\(shot)-$k.png"; done
         wid=$(xdotool search --name '^fer-cam$' | head -1)
-        xdotool windowfocus --sync "$wid" 2>/dev/null; xdotool key --window "$wid" q; xdotool key q
-        for i in $(seq 1 50); do kill -0 $pid 2>/dev/null || break; sleep 0.2; done
+        xdotool windowfocus --sync "$wid" 2>/dev/null
+        for i in $(seq 1 60); do kill -0 $pid 2>/dev/null || break; xdotool key --window "$wid" q; xdotool key q; sleep 1; done
         if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo "still running after q"; exit 99; fi
         wait $pid
         """
-        let r = try VirtualDisplay.with { env in try runProcess("/bin/sh", ["-c", script], environment: env, timeout: 90) }
+        let r = try VirtualDisplay.with { env in try runProcess("/bin/sh", ["-c", script], environment: env, timeout: 240) }
         #expect(r.status == 0, "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
-        let img = try ImageCodec.decode(path: shot)
         // The synthetic camera's faces are boxed: pixels of the overlay's emotion colours are on screen.
         let colors = Set(OverlayRenderer.colors)
-        var hits = 0
-        for y in stride(from: 0, to: img.height, by: 2) { for x in stride(from: 0, to: img.width, by: 2) where colors.contains(img[x, y]) { hits += 1 } }
-        #expect(hits > 200, "overlay colours on the screenshot: \(hits) pixels")
+        var hits: [Int] = []
+        for path in shots {
+            let img = try ImageCodec.decode(path: path)
+            var n = 0
+            for y in stride(from: 0, to: img.height, by: 2) { for x in stride(from: 0, to: img.width, by: 2) where colors.contains(img[x, y]) { n += 1 } }
+            hits.append(n)
+        }
+        #expect(hits.contains { $0 > 200 }, "overlay colours on the screenshots: \(hits) pixels")
     }
 
     /// A still image stays on screen after it was processed, until q.
@@ -65,18 +73,20 @@ import FERVision
         }
         let bin = try TestPaths.ferCamBinary()
         let photo = try TestPaths.requireMedia("faces.jpg")
+        let log = NSTemporaryDirectory() + "fercam-still-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        // The image was processed once its faces are logged; a second later fer-cam must still be open.
         let script = """
-        "\(bin)" --source "\(photo)" --show --model "\(TestModel.path)" --log /dev/null &
+        "\(bin)" --source "\(photo)" --show --model "\(TestModel.path)" --log "\(log)" &
         pid=$!
-        for i in $(seq 1 100); do xdotool search --name '^fer-cam$' >/dev/null 2>&1 && break; sleep 0.2; done
-        sleep 2
+        for i in $(seq 1 300); do [ -s "\(log)" ] && xdotool search --name '^fer-cam$' >/dev/null 2>&1 && break; sleep 0.2; done
+        sleep 1
         kill -0 $pid 2>/dev/null && echo "open after the image was done"
-        xdotool key q
-        for i in $(seq 1 50); do kill -0 $pid 2>/dev/null || break; sleep 0.2; done
+        for i in $(seq 1 60); do kill -0 $pid 2>/dev/null || break; xdotool key q; sleep 1; done
         if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo "still running after q"; exit 99; fi
         wait $pid
         """
-        let r = try VirtualDisplay.with { env in try runProcess("/bin/sh", ["-c", script], environment: env, timeout: 90) }
+        let r = try VirtualDisplay.with { env in try runProcess("/bin/sh", ["-c", script], environment: env, timeout: 240) }
         #expect(r.status == 0, "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("open after the image was done"))
     }

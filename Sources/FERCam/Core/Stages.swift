@@ -25,6 +25,14 @@ public protocol FaceDetector: AnyObject {
     /// `tracked`: the faces followed now (predicted boxes, passes missed), which a detector
     /// may search first (or ignore).
     func detect(_ frame: Frame, tracked: [Track]) throws(CamError) -> [Box]
+    /// Ids of the followed faces the last `detect` chose not to look for (rested: their
+    /// predicted boxes stand in); not finding them there is no miss.
+    var restedTracks: Set<Int> { get }
+}
+
+extension FaceDetector {
+    /// A detector that looks for every followed face on every pass.
+    public var restedTracks: Set<Int> { [] }
 }
 
 /// Probabilities for a batch of preprocessed faces.

@@ -1,5 +1,6 @@
 // FaceDetector over OpenCV's Haar cascade, searching only where it pays:
-// - around each followed face (its predicted box, at sizes near its own),
+// - around each followed face (its predicted box, at sizes near its own; a
+//   face found on the last pass rests every other pass, trackRestEvery),
 // - a rolling full scan (RollingScan over a ScanPlan: every face size from
 //   --min-face to --max-face, in tiles and size bands that together search
 //   what OpenCV's full-frame detection does), tiles where the MotionGate saw
@@ -32,8 +33,14 @@ public final class HaarFaceDetector: FaceDetector {
     /// ... at most once per this many seconds (a pan or a shaking camera changes most of the
     /// picture on every frame; between two whole searches the rolling scan goes on).
     public static let minCutInterval = 1.0
+    /// A confirmed face found on the last pass is looked for on one pass in this many (its
+    /// predicted box stands in between, and the tracker counts no miss): following a face
+    /// is about half of the cascade's work in a busy room. Faces take turns by id.
+    public static let trackRestEvery = 2
     /// What the last pass searched (benchmarks, diagnostics).
     public private(set) var lastPass = DetectionPass()
+    public private(set) var restedTracks: Set<Int> = []
+    private var passes = 0
 
     /// Loads the cascade; a missing file is .inputMissing, a bad one .configuration, a
     /// --min-face below the cascade's window .usage.
@@ -76,6 +83,7 @@ public final class HaarFaceDetector: FaceDetector {
         var jobs: [DetectionJob]
         var motionRegions = 0
         var sceneCut = false
+        restedTracks = []
         if config.stills || !config.trackROI {
             // The whole frame in one search, the cascade's own pyramid from --min-face / margin up:
             // OpenCV's full detection, a little finer at the bottom (a photo has time;
@@ -89,12 +97,16 @@ public final class HaarFaceDetector: FaceDetector {
             let explained = tracked.filter { $0.missed == 0 }.map { Self.personArea($0.box) }
             let motion = config.motionGate ? gate.update(frame.gray, explained: explained) : nil
             motionRegions = motion?.count ?? 0
-            jobs = tracked.compactMap { trackJob($0, plan: scan.plan) }
+            passes += 1
+            let resting = tracked.filter { $0.confirmed && $0.missed == 0 && (passes + abs($0.id)) % Self.trackRestEvery != 0 }
+            restedTracks = Set(resting.map(\.id))
+            jobs = tracked.filter { !restedTracks.contains($0.id) }.compactMap { trackJob($0, plan: scan.plan) }
             if config.motionGate && gate.changedFraction > Self.sceneCutFraction && frame.time - lastCut >= Self.minCutInterval {
                 lastCut = frame.time
                 // A new picture (a cut, a pan): the faces followed are likely gone; search it all now.
                 jobs += scan.all(now: frame.time).map(\.job)
                 sceneCut = true
+                restedTracks = []   // searched whole: a face not found now is missed
             } else {
                 jobs += scan.next(now: frame.time, motion: motion).map(\.job)
             }

@@ -58,7 +58,7 @@ public final class FrameProcessor {
             tracker.carryOver(frame: frame.index)   // predicted boxes: where the detector looks first
             let boxes = try detector.detect(frame, tracked: tracker.tracks)
             let t1 = MonotonicClock.nanos()
-            ended = tracker.update(detections: boxes, frame: frame.index, time: frame.time).ended
+            ended = tracker.update(detections: boxes, frame: frame.index, time: frame.time, rested: detector.restedTracks).ended
             timings.detect = Double(t1 - t0) / 1e6
             timings.track += Double(MonotonicClock.nanos() - t1) / 1e6
             lastDetectIndex = frame.index
@@ -71,7 +71,7 @@ public final class FrameProcessor {
         // Confirmed faces detected on this frame, each at most every classification interval.
         let every = config.classification.interval
         let live = tracker.tracks.filter { t in
-            t.missed == 0 && t.confirmed && (t.lastClassified.map { frame.time - $0 >= every || frame.time < $0 } ?? true)
+            t.detectedNow && t.confirmed && (t.lastClassified.map { frame.time - $0 >= every || frame.time < $0 } ?? true)
         }
         if !live.isEmpty {
             let per = preprocessor.side * preprocessor.side

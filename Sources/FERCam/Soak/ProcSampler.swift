@@ -1,6 +1,8 @@
 // Samples another process's resident memory, open descriptors and threads
 // from /proc/<pid> (Linux only): VmRSS and Threads from /proc/<pid>/status,
-// descriptors by counting /proc/<pid>/fd. Reads, never signals or attaches.
+// descriptors by counting /proc/<pid>/fd, and what those descriptors are (by
+// kind: socket, pipe, eventpoll, file, ...) so a soak can say which kind grew.
+// Reads, never signals or attaches.
 import Foundation
 
 /// One sample. t: seconds since the run started; rssKB: VmRSS in kB (1024 bytes).
@@ -39,5 +41,30 @@ public enum ProcSampler {
               let parsed = parseStatus(status),
               let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
         return ProcSample(t: t, rssKB: parsed.rssKB, fds: fds.count, threads: parsed.threads)
+    }
+
+    /// The kind of an open descriptor from its /proc/<pid>/fd link target:
+    /// "socket:[123]" → "socket", "pipe:[9]" → "pipe", "anon_inode:[eventfd]" → "eventfd",
+    /// "/dev/null" → "/dev/null", any other path → "file".
+    public static func descriptorKind(linkTarget: String) -> String {
+        if linkTarget.hasPrefix("anon_inode:") {
+            let name = linkTarget.dropFirst("anon_inode:".count)
+            return String(name.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
+        }
+        if let colon = linkTarget.firstIndex(of: ":"), !linkTarget.hasPrefix("/") { return String(linkTarget[..<colon]) }
+        if linkTarget.hasPrefix("/dev/") { return linkTarget }
+        return "file"
+    }
+
+    /// `pid`'s open descriptors counted by kind (descriptorKind); empty when it is gone.
+    public static func descriptorKinds(pid: Int32) -> [String: Int] {
+        let dir = "/proc/\(pid)/fd"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [:] }
+        var kinds: [String: Int] = [:]
+        for name in names {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + name) else { continue }
+            kinds[descriptorKind(linkTarget: target), default: 0] += 1
+        }
+        return kinds
     }
 }

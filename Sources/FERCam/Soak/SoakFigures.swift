@@ -6,7 +6,9 @@ import Foundation
 /// When a soak run counts as flat. All three must hold:
 /// 1. RSS: the least-squares slope of VmRSS over the samples after warm-up is at most
 ///    max(rssFloorKBPerHour, rssFractionPerHour × RSS at warm-up end) per hour;
-/// 2. descriptors: with no clients connected, fds at the end ≤ fds before the clients started + fdSlack;
+/// 2. descriptors: with no clients connected, fds at the end ≤ fds before the clients started + fdSlack
+///    (fer-bench soak takes the first once start-up has settled, the second once the server has let
+///    go of the departed clients, bounded by its stalled-client timeout);
 /// 3. threads: the most threads after warm-up ≤ the most during warm-up + threadSlack.
 public struct FlatnessRule: Sendable, Equatable {
     public var rssFloorKBPerHour: Double = 16_384

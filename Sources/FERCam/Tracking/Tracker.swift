@@ -96,8 +96,10 @@ public final class Tracker {
     /// One detection pass on frame `frame` (default: the frame after the last one) at source
     /// time `time` (default: frame × defaultFrameSeconds). Returns the ids of tracks confirmed
     /// on this pass and the confirmed tracks that ended (tentative ones end silently).
+    /// `rested`: ids of tracks the detector did not look for on this pass; unmatched, they
+    /// carry over (predicted box, no miss).
     @discardableResult
-    public func update(detections: [Box], frame: Int? = nil, time: Double? = nil) -> (created: [Int], ended: [Track]) {
+    public func update(detections: [Box], frame: Int? = nil, time: Double? = nil, rested: Set<Int> = []) -> (created: [Int], ended: [Track]) {
         let f = frame ?? currentFrame + 1
         let now = time ?? Double(f) * Self.defaultFrameSeconds
         currentFrame = f
@@ -141,7 +143,9 @@ public final class Tracker {
         var ended: [Track] = []
         var kept: [Track] = []
         for (ti, var t) in tracks.enumerated() {
-            if !trackUsed[ti] {
+            if !trackUsed[ti] && rested.contains(t.id) {
+                t.detectedNow = false
+            } else if !trackUsed[ti] {
                 t.missed += 1
                 t.detectedNow = false
                 t.velocityX *= 0.8   // unseen: slow the prediction down
