@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // fer-cam: webcam → Haar faces → Swift CNN emotions → events, window, stream.
 // Module graph (see README "Architecture"):
-//   CBLAS, COpenCV, CV4L2      native shims (no logic of ours)
+//   CBLAS, COpenCV, CV4L2, CMalloc   native shims (no logic of ours)
 //   FERNet                     CNN engine; CBLAS only
 //   FERVision                  Swift wrappers over COpenCV + the one face preprocessing
 //   FERTraining                datasets, augmentation, training loop, evaluation
@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
         // Signals → a pipe (sigaction handler); FERSignals reads it on a thread.
         .target(name: "CSignals"),
+        // glibc's malloc.h (malloc_trim), which Swift's Glibc module leaves out.
+        .target(name: "CMalloc"),
         .target(name: "FERSignals", dependencies: ["CSignals"]),
 
         // Packed-weight SGEMM for inference (AVX-512 / AVX2 / plain C, chosen at run time).
@@ -61,7 +63,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "FERCam", dependencies: [
-            "FERNet", "FERVision", "CV4L2", "FERSignals",
+            "FERNet", "FERVision", "CV4L2", "FERSignals", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

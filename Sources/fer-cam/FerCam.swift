@@ -194,6 +194,7 @@ struct FerCam: ParsableCommand {
             signals.cancel()
             service.cancel()
         }
+        FreedMemory.release()   // what loading the model freed
         try pipeline.run()
         service.stopping()
         window?.waitUntilDismissed { pipeline.isStopRequested }

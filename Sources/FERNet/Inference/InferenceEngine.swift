@@ -45,6 +45,8 @@ public final class InferenceEngine {
     /// 0.47 -> 0.25 ms, whole net 2.7 -> 2.2 ms), else 12 (OpenBLAS repacks U[k] on every
     /// call, which costs more than Winograd saves on 6x6 planes).
     public static let defaultWinogradMinimumSize = PackedGEMMPath.best == .avx512 ? 6 : 12
+    /// Stands in for a weight kept only packed (conv and Winograd read their PackedMatrix then).
+    private static let unreadWeights: [Float] = [0]
     /// Default upper bound of one GEMM's im2col buffer (see `init`'s `groupBytes`).
     public static let defaultGroupBytes = 4 << 20
     private let groupBytes: Int
@@ -68,9 +70,10 @@ public final class InferenceEngine {
                 packedConvGEMM: Bool = PackedGEMMPath.best == .avx512, sharing: InferenceEngine? = nil) throws(InferenceEngineError) {
         guard maxBatch >= 1 else { throw .invalidBatch(maxBatch, max: maxBatch) }
         _ = BLASKernels.selected
+        let planned: [InferenceStep]
         do {
-            steps = InferenceStep.useWinograd(try InferenceStep.plan(network), minimumSize: winogradMinimumSize,
-                                              minimumChannels: winogradMinimumChannels)
+            planned = InferenceStep.useWinograd(try InferenceStep.plan(network), minimumSize: winogradMinimumSize,
+                                                minimumChannels: winogradMinimumChannels)
         }
         catch { throw .unsupportedNetwork(error.description) }
         inputShape = network.spec.input
@@ -80,7 +83,7 @@ public final class InferenceEngine {
         // Sizes: largest activation per sample, largest col buffer of a group.
         var largest = inputShape.reduce(1, *), colSize = 1, macs = 0
         var shape = inputShape
-        for s in steps {
+        for s in planned {
             switch s {
             case .conv(let g, let cout, _, _, _):
                 let hw = g.ho * g.wo
@@ -105,22 +108,36 @@ public final class InferenceEngine {
         }
         multiplyAddsPerInput = macs
         var paddedSize = 1
-        gathers = steps.map { step in
+        gathers = planned.map { step in
             guard case .conv(let g, _, _, _, _) = step, g.kernel > 1, g.ho * g.wo <= InferenceEngine.gatherMaximumPositions else { return nil }
             let gather = PaddedGather(g)
             paddedSize = max(paddedSize, g.cin * gather.paddedPlane)
             return gather
         }
         padded = TensorStorage(count: paddedSize)
-        packedWeights = steps.map { step in
+        let packedW: [PackedMatrix?] = planned.map { step in
             guard packedConvGEMM, case .conv(let g, let cout, let w, _, _) = step else { return nil }
             return PackedMatrix(w, rows: cout, columns: g.rows,
                                 wide: PackedMatrix.prefersWide(columnsPerSample: g.ho * g.wo, depth: g.rows))
         }
-        packedWinograd = steps.map { step in
+        let packedU: [[PackedMatrix]?] = planned.map { step in
             guard packedConvGEMM, case .winograd(let l, let u, _, _) = step else { return nil }
             return u.withUnsafeBufferPointer { ub in
                 (0..<16).map { PackedMatrix(ub.baseAddress! + $0 * l.cout * l.cin, rows: l.cout, columns: l.cin, wide: l.prefersWidePanels) }
+            }
+        }
+        // A weight packed for cgemm is only read packed: the plain copy goes (half the weights'
+        // memory), replaced by a one-float placeholder that is never read.
+        packedWeights = packedW
+        packedWinograd = packedU
+        steps = planned.enumerated().map { i, step in
+            switch step {
+            case .conv(let g, let cout, _, let bias, let relu) where packedW[i] != nil:
+                return .conv(geometry: g, cout: cout, weight: InferenceEngine.unreadWeights, bias: bias, relu: relu)
+            case .winograd(let l, _, let bias, let relu) where packedU[i] != nil:
+                return .winograd(layout: l, u: InferenceEngine.unreadWeights, bias: bias, relu: relu)
+            default:
+                return step
             }
         }
         func reuse(_ shared: TensorStorage?, _ count: Int) -> TensorStorage {
