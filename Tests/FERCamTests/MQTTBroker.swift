@@ -1,0 +1,199 @@
+// Test helpers for the MQTT end-to-end tests: a real Debian `mosquitto` broker
+// on a free loopback port with its own config (persistence on, in a temp dir),
+// stopped and restarted at will; a `mosquitto_sub` subscriber with a persistent
+// session writing `topic payload` lines to a file; waiting for a condition with
+// a generous bound. No MQTT code of our own.
+import Foundation
+import Testing
+
+enum MQTTTools {
+    static let broker = "/usr/sbin/mosquitto"
+    static let sub = "/usr/bin/mosquitto_sub"
+    static let pub = "/usr/bin/mosquitto_pub"
+
+    /// Fails the test with the fix when Debian's mosquitto or mosquitto-clients is missing.
+    static func require() throws {
+        for tool in [broker, sub, pub] where !FileManager.default.isExecutableFile(atPath: tool) {
+            Issue.record("\(tool) not found: install Debian's mosquitto and mosquitto-clients (scripts/setup --tests)")
+            throw MQTTTestError("missing \(tool)")
+        }
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to :0, then closed).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw MQTTTestError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
+        }
+        guard ok else { throw MQTTTestError("bind: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `seconds` pass (a bound, not a measurement).
+    @discardableResult
+    static func waitFor(_ what: String, seconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(50_000)
+        }
+        if try condition() { return true }
+        Issue.record("timed out after \(seconds) s waiting for \(what)")
+        return false
+    }
+}
+
+struct MQTTTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// mosquitto on 127.0.0.1:port, persistence in its own temp dir.
+final class TestBroker {
+    let dir: String
+    let port: Int
+    private var process: Process?
+
+    init() throws {
+        try MQTTTools.require()
+        dir = NSTemporaryDirectory() + "fer-mqtt-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        port = try MQTTTools.freePort()
+        // As root, mosquitto would switch to the `mosquitto` user and could not write this dir.
+        let user = getuid() == 0 ? "user root\n" : ""
+        let conf = """
+        \(user)listener \(port) 127.0.0.1
+        allow_anonymous true
+        persistence true
+        persistence_location \(dir)/
+        log_dest file \(dir)/broker.log
+        log_type all
+
+        """
+        try conf.write(toFile: "\(dir)/mosquitto.conf", atomically: true, encoding: .utf8)
+        try start()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    var url: String { "mqtt://127.0.0.1:\(port)" }
+
+    /// Starts the broker and waits until it accepts connections.
+    func start() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: MQTTTools.broker)
+        p.arguments = ["-c", "\(dir)/mosquitto.conf"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        process = p
+        MQTTTools.waitFor("mosquitto to listen on 127.0.0.1:\(port) (log: \(dir)/broker.log)") {
+            guard p.isRunning else { return false }
+            return (try? runProcess(MQTTTools.pub, ["-h", "127.0.0.1", "-p", "\(port)", "-t", "fer-test/ping", "-m", "x"],
+                                    timeout: 10).status) == 0
+        }
+    }
+
+    /// SIGTERM (mosquitto saves its persistent sessions) and wait for the exit.
+    func stop() {
+        guard let p = process else { return }
+        process = nil
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+    }
+
+    func publish(_ topic: String, _ message: String) throws {
+        let r = try runProcess(MQTTTools.pub, ["-h", "127.0.0.1", "-p", "\(port)", "-t", topic, "-m", message, "-q", "1"], timeout: 30)
+        if r.status != 0 { throw MQTTTestError("mosquitto_pub: \(r.stderr)") }
+    }
+}
+
+/// mosquitto_sub with a persistent session (-c, QoS 1): it reconnects after a
+/// broker restart and gets what was queued for it meanwhile.
+final class TestSubscriber {
+    let file: String
+    private let process: Process
+
+    /// Subscribes to `topics` and waits until a probe message published after it arrives.
+    init(broker: TestBroker, topics: [String], id: String = "fer-test-sub-\(UUID().uuidString.prefix(8))") throws {
+        file = "\(broker.dir)/\(id).out"
+        FileManager.default.createFile(atPath: file, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: MQTTTools.sub)
+        process.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-c", "-i", id, "-v", "-t", "fer-test/ready"]
+            + topics.flatMap { ["-t", $0] }
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try out.close()
+        MQTTTools.waitFor("mosquitto_sub to be subscribed") {
+            try? broker.publish("fer-test/ready", "ready")
+            return messages(on: "fer-test/ready").count > 0
+        }
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// Every (topic, payload) received so far, in arrival order (payloads never hold a newline).
+    var messages: [(topic: String, payload: String)] {
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: true).compactMap { line in
+            guard let space = line.firstIndex(of: " ") else { return (String(line), "") }
+            return (String(line[..<space]), String(line[line.index(after: space)...]))
+        }
+    }
+
+    func messages(on topic: String) -> [String] { messages.filter { $0.topic == topic }.map(\.payload) }
+}
+
+/// fer-cam running in the background, stdout and stderr to files.
+final class BackgroundFerCam {
+    let process = Process()
+    let stderrFile: String
+
+    init(_ args: [String], dir: String, environment: [String: String]? = nil) throws {
+        stderrFile = "\(dir)/fer-cam-\(UUID().uuidString.prefix(8)).stderr"
+        FileManager.default.createFile(atPath: stderrFile, contents: nil)
+        process.executableURL = URL(fileURLWithPath: try TestPaths.ferCamBinary())
+        process.arguments = args
+        if let environment { process.environment = environment }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrFile))
+        process.standardInput = FileHandle.nullDevice
+        process.currentDirectoryURL = URL(fileURLWithPath: TestPaths.packageRoot)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    var stderr: String { (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? "" }
+
+    /// Waits (bounded) for the exit and returns the status.
+    func waitForExit(seconds: Double = 180) -> Int32? {
+        guard MQTTTools.waitFor("fer-cam to finish (stderr: \(stderrFile))", seconds: seconds, { !process.isRunning }) else {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

@@ -1,0 +1,118 @@
+// fer-cam --mqtt end to end, with a real mosquitto broker and the release
+// binary: every detection-log line on <prefix>/events byte for byte and in
+// order; none lost across a broker restart; the last will on kill -9; Home
+// Assistant discovery a consumer can follow; exit codes for bad input.
+// No test asserts a duration: each waits for its condition with a generous bound.
+import Foundation
+import Testing
+
+@Suite(.serialized) struct MQTTEndToEndTests {
+    let clip: String
+    init() throws { clip = try TestPaths.requireMedia("short_hamilton_clip.mp4") }
+
+    func logLines(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    @Test func everyLogLineArrivesOnEventsByteForByteInOrder() throws {
+        let broker = try TestBroker()
+        let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/e2e/#"])
+        let log = "\(broker.dir)/events.jsonl"
+        let cam = try BackgroundFerCam(["--source", clip, "--log", log, "--mqtt", broker.url, "--name", "e2e",
+                                        "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+        let status = cam.waitForExit()
+        #expect(status == 0, "fer-cam failed: \(cam.stderr)")
+        let lines = logLines(log)
+        #expect(lines.count > 2, "the clip should give events")
+        MQTTTools.waitFor("\(lines.count) events on fer-cam/e2e/events") { sub.messages(on: "fer-cam/e2e/events").count >= lines.count }
+        let received = sub.messages(on: "fer-cam/e2e/events")
+        #expect(received == lines, "events topic differs from the log (\(received.count) received, \(lines.count) logged)")
+        #expect(sub.messages(on: "fer-cam/e2e/availability").last == "offline", "a clean stop ends with offline")
+        #expect(cam.stderr.contains("mqtt: connected"), "stderr: \(cam.stderr)")
+    }
+
+    @Test func brokerRestartMidRunLosesNothing() throws {
+        let broker = try TestBroker()
+        let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/restart/events"])
+        let log = "\(broker.dir)/events.jsonl"
+        // --pace: the clip plays in real time (10 s), so the outage falls in the middle of the run.
+        let cam = try BackgroundFerCam(["--source", clip, "--pace", "--update-interval", "0.5", "--log", log,
+                                        "--mqtt", broker.url, "--name", "restart",
+                                        "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+        MQTTTools.waitFor("the first event over MQTT") { !sub.messages(on: "fer-cam/restart/events").isEmpty }
+        broker.stop()
+        let atStop = logLines(log).count
+        MQTTTools.waitFor("two more log lines while the broker is down") { logLines(log).count >= atStop + 2 || !cam.process.isRunning }
+        let duringOutage = logLines(log).count - atStop
+        try broker.start()
+        let status = cam.waitForExit()
+        #expect(status == 0, "fer-cam failed: \(cam.stderr)")
+        #expect(duringOutage > 0, "no event was written while the broker was down; the test proved nothing")
+        let lines = logLines(log)
+        MQTTTools.waitFor("every logged event on the events topic") {
+            Set(sub.messages(on: "fer-cam/restart/events")).isSuperset(of: lines)
+        }
+        let received = sub.messages(on: "fer-cam/restart/events")
+        let missing = Set(lines).subtracting(received)
+        #expect(missing.isEmpty, "\(missing.count) of \(lines.count) events lost across the restart")
+        print("broker restart: \(lines.count) events logged, \(duringOutage) during the outage, \(received.count) received, \(received.count - Set(received).count) duplicates (QoS 1 allows them)")
+        #expect(cam.stderr.contains("connection to"), "the loss should be logged: \(cam.stderr)")
+    }
+
+    @Test func killMinus9MakesTheBrokerPublishOffline() throws {
+        let broker = try TestBroker()
+        let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/will/availability"])
+        let cam = try BackgroundFerCam(["--source", "test", "--log", "\(broker.dir)/events.jsonl", "--mqtt", broker.url,
+                                        "--name", "will", "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+        MQTTTools.waitFor("online on the availability topic") { sub.messages(on: "fer-cam/will/availability").last == "online" }
+        kill(cam.process.processIdentifier, SIGKILL)
+        cam.process.waitUntilExit()
+        MQTTTools.waitFor("the broker's last will: offline") { sub.messages(on: "fer-cam/will/availability").last == "offline" }
+        #expect(sub.messages(on: "fer-cam/will/availability").suffix(2) == ["online", "offline"])
+    }
+
+    @Test func discoveryLetsAConsumerReadTheDominantEmotion() throws {
+        let broker = try TestBroker()
+        let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/ha/#", "homeassistant/#"])
+        let log = "\(broker.dir)/events.jsonl"
+        let cam = try BackgroundFerCam(["--source", try TestPaths.requireMedia("faces.jpg"), "--log", log,
+                                        "--mqtt", broker.url, "--name", "ha",
+                                        "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+        #expect(cam.waitForExit() == 0, "fer-cam failed: \(cam.stderr)")
+        let configTopic = "homeassistant/sensor/fer-cam_ha/emotion/config"
+        MQTTTools.waitFor("discovery on \(configTopic)") { !sub.messages(on: configTopic).isEmpty }
+        MQTTTools.waitFor("the final (empty) state") { sub.messages(on: "fer-cam/ha/state").last?.contains("\"count\":0") == true }
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(#require(sub.messages(on: configTopic).last).utf8)) as? [String: Any])
+        #expect(config["unique_id"] as? String == "fer-cam_ha_emotion")
+        #expect(config["availability_topic"] as? String == "fer-cam/ha/availability")
+        let device = try #require(config["device"] as? [String: Any])
+        #expect((device["identifiers"] as? [String])?.isEmpty == false && device["name"] != nil && device["sw_version"] != nil)
+        let stateTopic = try #require(config["state_topic"] as? String)
+        let template = try #require(config["value_template"] as? String)
+        let field = String(try #require(template.firstMatch(of: /value_json\.(\w+)/)).1)
+        // Follow the discovery: read the state topic, apply the template's field.
+        let states = try sub.messages(on: stateTopic).map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let withFaces = try #require(states.first { ($0["count"] as? Int ?? 0) > 0 }, "no state with faces: \(states)")
+        let value = try #require(withFaces[field] as? String)
+        let logged = try LoggedEvent.parse(logLines(log).joined(separator: "\n")).map(\.emotion)
+        let counts = Dictionary(logged.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(value == counts.max { $0.value < $1.value }?.key, "dominant \(value), logged emotions \(counts)")
+        #expect(states.last?[field] as? String == "none", "no faces after the run")
+        for object in ["sensor/fer-cam_ha/faces", "binary_sensor/fer-cam_ha/face_present"] {
+            #expect(!sub.messages(on: "homeassistant/\(object)/config").isEmpty, "no discovery for \(object)")
+        }
+    }
+
+    @Test func malformedURLExits64AndMissingCAExits66() throws {
+        let bin = try TestPaths.ferCamBinary()
+        let bad = try runProcess(bin, ["--source", "test", "--frames", "1", "--mqtt", "tcp://broker:1883"], timeout: 60)
+        #expect(bad.status == 64, "stderr: \(bad.stderr)")
+        #expect(bad.stderr.contains("tcp://broker:1883") && bad.stderr.contains("mqtt://[user@]host[:port]"), "stderr: \(bad.stderr)")
+        let secret = try runProcess(bin, ["--source", "test", "--frames", "1", "--mqtt", "mqtt://u:hunter2@broker"], timeout: 60)
+        #expect(secret.status == 64 && !secret.stderr.contains("hunter2"), "stderr: \(secret.stderr)")
+        let ca = try runProcess(bin, ["--source", "test", "--frames", "1", "--mqtt", "mqtts://127.0.0.1:1",
+                                      "--mqtt-ca", "/nonexistent/fer-ca.pem"], timeout: 60)
+        #expect(ca.status == 66, "stderr: \(ca.stderr)")
+        #expect(ca.stderr.contains("/nonexistent/fer-ca.pem"), "stderr: \(ca.stderr)")
+    }
+}
