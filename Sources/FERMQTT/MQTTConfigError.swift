@@ -11,6 +11,7 @@ public enum MQTTConfigError: Error, Equatable, Sendable, CustomStringConvertible
     case badQueueSize(Int)
     case badStateRate(Double)
     case caFileMissing(path: String)
+    case caWithoutTLS(url: String)
     case optionWithoutURL(String)
 
     /// 66 for a missing file, 64 for everything else.
@@ -39,6 +40,8 @@ public enum MQTTConfigError: Error, Equatable, Sendable, CustomStringConvertible
             return "--mqtt-state-rate must be in (0, 50] per second, got \(r)"
         case .caFileMissing(let path):
             return "--mqtt-ca \(path): no such file (give the broker's CA certificate in PEM form, or leave --mqtt-ca out to use the system CAs)"
+        case .caWithoutTLS(let url):
+            return "--mqtt-ca needs a TLS broker URL (mqtts://…), got --mqtt \(url)"
         case .optionWithoutURL(let flags):
             return "\(flags) need --mqtt mqtt://host"
         }

@@ -49,6 +49,10 @@ struct FerCam: ParsableCommand {
 
     /// Reads --config before parsing: its options become arguments (ConfigLoading).
     static func main() {
+        if let refusal = MQTTOptions.refusedPasswordFlag(CommandLine.arguments) {
+            FileHandle.standardError.write(Data("fer-cam: \(refusal)\n".utf8))
+            Foundation.exit(64)
+        }
         main(ConfigLoading.arguments(CommandLine.arguments))
     }
 

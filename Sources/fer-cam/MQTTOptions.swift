@@ -51,6 +51,15 @@ struct MQTTOptions: ParsableArguments {
     @Flag(name: .customLong("no-ha-discovery"), help: "Do not publish Home Assistant MQTT discovery messages.")
     var noDiscovery = false
 
+    /// A --mqtt-password flag is refused with the two places a password may come from
+    /// (ArgumentParser alone would only say "unknown option").
+    static func refusedPasswordFlag(_ argv: [String]) -> String? {
+        let flag = "--\(MQTTSettings.passwordKey)"
+        guard argv.contains(where: { $0 == flag || $0.hasPrefix(flag + "=") }) else { return nil }
+        return "\(flag) is not a command-line option (anyone can read the command line with ps): write "
+            + "\(MQTTSettings.passwordKey) = … in the --config file, or set \(MQTTSettings.passwordVariable)"
+    }
+
     /// Usage checks (exit 64), before anything opens.
     func validate() throws {
         if url == nil {
@@ -67,10 +76,10 @@ struct MQTTOptions: ParsableArguments {
     /// nil without --mqtt. defaultName: the name derived from the source when --name is not given.
     func settings(defaultName: String, password: String?) throws(MQTTConfigError) -> MQTTSettings? {
         guard let url else { return nil }
-        var s = try MQTTSettings(url: MQTTURL(parsing: url), password: password, caFile: caFile, name: name ?? defaultName,
-                                 topicPrefix: topic, qos: qos ?? 1, queueCapacity: queue ?? MQTTSettings.defaultQueueCapacity,
-                                 discovery: !noDiscovery, stateRate: stateRate ?? MQTTSettings.defaultStateRate)
-        if caFile != nil && !s.url.tls { s.caFile = nil }
-        return s
+        let parsed = try MQTTURL(parsing: url)
+        if caFile != nil && !parsed.tls { throw .caWithoutTLS(url: parsed.description) }
+        return try MQTTSettings(url: parsed, password: password, caFile: caFile, name: name ?? defaultName,
+                                topicPrefix: topic, qos: qos ?? 1, queueCapacity: queue ?? MQTTSettings.defaultQueueCapacity,
+                                discovery: !noDiscovery, stateRate: stateRate ?? MQTTSettings.defaultStateRate)
     }
 }

@@ -57,11 +57,70 @@ struct MQTTTestError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
+/// A child process started with posix_spawn, with an empty signal mask and default
+/// signal actions: the test runner's threads block SIGTERM, and a child started by
+/// Foundation's Process inherits that mask (mosquitto would then ignore SIGTERM,
+/// and never save its sessions). stdout and stderr go to files (or /dev/null).
+final class SpawnedProcess {
+    let pid: pid_t
+    private var status: Int32?
+
+    init(_ path: String, _ args: [String], stdout: String? = nil, stderr: String? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t(), defaults = sigset_t()
+        sigemptyset(&empty)
+        sigemptyset(&defaults)
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, path, &actions, &attr, argv, environ)
+        guard rc == 0 else { throw MQTTTestError("posix_spawn \(path): \(String(cString: strerror(rc)))") }
+        pid = child
+    }
+
+    deinit { kill(SIGKILL); _ = wait() }
+
+    var isRunning: Bool {
+        guard status == nil else { return false }
+        var st: Int32 = 0
+        if waitpid(pid, &st, WNOHANG) == pid { status = st; return false }
+        return true
+    }
+
+    func kill(_ sig: Int32) {
+        if isRunning { _ = Glibc.kill(pid, sig) }
+    }
+
+    /// Blocks until the child exits; its exit code (128 + signal when killed).
+    @discardableResult
+    func wait() -> Int32 {
+        if status == nil {
+            var st: Int32 = 0
+            while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+            status = st
+        }
+        let st = status!
+        return (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f)
+    }
+}
+
 /// mosquitto on 127.0.0.1:port, persistence in its own temp dir.
 final class TestBroker {
     let dir: String
     let port: Int
-    private var process: Process?
+    private var process: SpawnedProcess?
 
     init() throws {
         try MQTTTools.require()
@@ -92,12 +151,7 @@ final class TestBroker {
 
     /// Starts the broker and waits until it accepts connections.
     func start() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: MQTTTools.broker)
-        p.arguments = ["-c", "\(dir)/mosquitto.conf"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try SpawnedProcess(MQTTTools.broker, ["-c", "\(dir)/mosquitto.conf"])
         process = p
         MQTTTools.waitFor("mosquitto to listen on 127.0.0.1:\(port) (log: \(dir)/broker.log)") {
             guard p.isRunning else { return false }
@@ -110,8 +164,8 @@ final class TestBroker {
     func stop() {
         guard let p = process else { return }
         process = nil
-        if p.isRunning { p.terminate() }
-        p.waitUntilExit()
+        p.kill(SIGTERM)
+        p.wait()
     }
 
     func publish(_ topic: String, _ message: String) throws {
@@ -124,30 +178,17 @@ final class TestBroker {
 /// broker restart and gets what was queued for it meanwhile.
 final class TestSubscriber {
     let file: String
-    private let process: Process
+    private let process: SpawnedProcess
 
     /// Subscribes to `topics` and waits until a probe message published after it arrives.
     init(broker: TestBroker, topics: [String], id: String = "fer-test-sub-\(UUID().uuidString.prefix(8))") throws {
         file = "\(broker.dir)/\(id).out"
-        FileManager.default.createFile(atPath: file, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: MQTTTools.sub)
-        process.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-c", "-i", id, "-v", "-t", "fer-test/ready"]
-            + topics.flatMap { ["-t", $0] }
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try out.close()
+        process = try SpawnedProcess(MQTTTools.sub, ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-c", "-i", id, "-v",
+                                                     "-t", "fer-test/ready"] + topics.flatMap { ["-t", $0] }, stdout: file)
         MQTTTools.waitFor("mosquitto_sub to be subscribed") {
             try? broker.publish("fer-test/ready", "ready")
             return messages(on: "fer-test/ready").count > 0
         }
-    }
-
-    deinit {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
     }
 
     /// Every (topic, payload) received so far, in arrival order (payloads never hold a newline).
@@ -162,27 +203,14 @@ final class TestSubscriber {
     func messages(on topic: String) -> [String] { messages.filter { $0.topic == topic }.map(\.payload) }
 }
 
-/// fer-cam running in the background, stdout and stderr to files.
+/// fer-cam running in the background, stderr to a file.
 final class BackgroundFerCam {
-    let process = Process()
+    let process: SpawnedProcess
     let stderrFile: String
 
-    init(_ args: [String], dir: String, environment: [String: String]? = nil) throws {
+    init(_ args: [String], dir: String) throws {
         stderrFile = "\(dir)/fer-cam-\(UUID().uuidString.prefix(8)).stderr"
-        FileManager.default.createFile(atPath: stderrFile, contents: nil)
-        process.executableURL = URL(fileURLWithPath: try TestPaths.ferCamBinary())
-        process.arguments = args
-        if let environment { process.environment = environment }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrFile))
-        process.standardInput = FileHandle.nullDevice
-        process.currentDirectoryURL = URL(fileURLWithPath: TestPaths.packageRoot)
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process = try SpawnedProcess(try TestPaths.ferCamBinary(), args, stderr: stderrFile)
     }
 
     var stderr: String { (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? "" }
@@ -190,10 +218,9 @@ final class BackgroundFerCam {
     /// Waits (bounded) for the exit and returns the status.
     func waitForExit(seconds: Double = 180) -> Int32? {
         guard MQTTTools.waitFor("fer-cam to finish (stderr: \(stderrFile))", seconds: seconds, { !process.isRunning }) else {
-            kill(process.processIdentifier, SIGKILL)
+            process.kill(SIGKILL)
             return nil
         }
-        process.waitUntilExit()
-        return process.terminationStatus
+        return process.wait()
     }
 }

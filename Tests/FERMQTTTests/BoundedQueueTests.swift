@@ -7,7 +7,8 @@ import Testing
         var q = BoundedQueue<Int>(capacity: 4)
         for i in 1...3 { q.push(i) }
         #expect(q.first == 1)
-        #expect(q.popFirst() == 1 && q.popFirst() == 2 && q.popFirst() == 3 && q.popFirst() == nil)
+        let popped = [q.popFirst(), q.popFirst(), q.popFirst(), q.popFirst()]
+        #expect(popped == [1, 2, 3, nil])
         #expect(q.isEmpty && q.dropped == 0)
     }
 
@@ -17,7 +18,8 @@ import Testing
         for i in 1...5 { droppedFlags.append(q.push(i)) }
         #expect(droppedFlags == [false, false, false, true, true])
         #expect(q.count == 3 && q.dropped == 2)
-        #expect([q.popFirst(), q.popFirst(), q.popFirst()] == [3, 4, 5])
+        let popped = [q.popFirst(), q.popFirst(), q.popFirst()]
+        #expect(popped == [3, 4, 5])
     }
 
     @Test func wrapsAroundWithInterleavedPops() {

@@ -51,12 +51,14 @@ import Testing
         func state(_ emotion: String) -> StatePayload {
             StatePayload(time: t0, source: "x", faces: [FaceInView(track: 1, box: [0, 0, 9, 9], emotion: emotion, score: 0.7)])
         }
-        #expect(th.offer(state("happy"), now: 10.0))
-        #expect(!th.offer(state("happy"), now: 10.1))     // unchanged
-        #expect(!th.offer(state("sad"), now: 10.2))       // changed, too soon
-        #expect(!th.offer(state("sad"), now: 10.4))
-        #expect(th.offer(state("sad"), now: 10.5))        // the pending change goes out
-        #expect(!th.offer(state("sad"), now: 11.5))       // and only once
-        #expect(!th.offer(StatePayload(time: t0.addingTimeInterval(5), source: "x", faces: state("sad").faces), now: 12))  // time alone is no change
+        var sent: [Bool] = []
+        for (emotion, now) in [("happy", 10.0), ("happy", 10.1), ("sad", 10.2), ("sad", 10.4), ("sad", 10.5), ("sad", 11.5)] {
+            sent.append(th.offer(state(emotion), now: now))
+        }
+        // first; unchanged; changed but too soon (twice); the pending change goes out; and only once.
+        #expect(sent == [true, false, false, false, true, false])
+        let later = StatePayload(time: t0.addingTimeInterval(5), source: "x", faces: state("sad").faces)
+        let timeOnly = th.offer(later, now: 12)
+        #expect(!timeOnly, "the time alone is no change")
     }
 }
