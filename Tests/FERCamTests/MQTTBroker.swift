@@ -10,6 +10,7 @@ enum MQTTTools {
     static let broker = "/usr/sbin/mosquitto"
     static let sub = "/usr/bin/mosquitto_sub"
     static let pub = "/usr/bin/mosquitto_pub"
+    static let passwd = "/usr/bin/mosquitto_passwd"
 
     /// Fails the test with the fix when Debian's mosquitto or mosquitto-clients is missing.
     static func require() throws {
@@ -65,7 +66,8 @@ final class SpawnedProcess {
     let pid: pid_t
     private var status: Int32?
 
-    init(_ path: String, _ args: [String], stdout: String? = nil, stderr: String? = nil) throws {
+    init(_ path: String, _ args: [String], stdout: String? = nil, stderr: String? = nil,
+         environment: [String: String] = [:]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -85,7 +87,11 @@ final class SpawnedProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, &attr, argv, environ)
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        let rc = posix_spawn(&child, path, &actions, &attr, argv, envp)
         guard rc == 0 else { throw MQTTTestError("posix_spawn \(path): \(String(cString: strerror(rc)))") }
         pid = child
     }
@@ -120,9 +126,11 @@ final class SpawnedProcess {
 final class TestBroker {
     let dir: String
     let port: Int
+    private let users: [String: String]
     private var process: SpawnedProcess?
 
-    init() throws {
+    /// users: name → password; none means anonymous clients are allowed.
+    init(users: [String: String] = [:]) throws {
         try MQTTTools.require()
         dir = NSTemporaryDirectory() + "fer-mqtt-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -131,7 +139,8 @@ final class TestBroker {
         let user = getuid() == 0 ? "user root\n" : ""
         let conf = """
         \(user)listener \(port) 127.0.0.1
-        allow_anonymous true
+        allow_anonymous \(users.isEmpty)
+        \(users.isEmpty ? "" : "password_file \(dir)/passwords")
         persistence true
         persistence_location \(dir)/
         log_dest file \(dir)/broker.log
@@ -139,6 +148,14 @@ final class TestBroker {
 
         """
         try conf.write(toFile: "\(dir)/mosquitto.conf", atomically: true, encoding: .utf8)
+        if !users.isEmpty {
+            _ = FileManager.default.createFile(atPath: "\(dir)/passwords", contents: nil)
+            for (name, password) in users.merging(["admin": "admin-pass"], uniquingKeysWith: { a, _ in a }) {
+                let r = try runProcess(MQTTTools.passwd, ["-b", "\(dir)/passwords", name, password], timeout: 30)
+                if r.status != 0 { throw MQTTTestError("mosquitto_passwd: \(r.stderr)") }
+            }
+        }
+        self.users = users
         try start()
     }
 
@@ -155,7 +172,7 @@ final class TestBroker {
         process = p
         MQTTTools.waitFor("mosquitto to listen on 127.0.0.1:\(port) (log: \(dir)/broker.log)") {
             guard p.isRunning else { return false }
-            return (try? runProcess(MQTTTools.pub, ["-h", "127.0.0.1", "-p", "\(port)", "-t", "fer-test/ping", "-m", "x"],
+            return (try? runProcess(MQTTTools.pub, ["-h", "127.0.0.1", "-p", "\(port)", "-t", "fer-test/ping", "-m", "x"] + adminArguments,
                                     timeout: 10).status) == 0
         }
     }
@@ -168,8 +185,12 @@ final class TestBroker {
         p.wait()
     }
 
+    /// With users, clients log in as admin (added to every password file).
+    var adminArguments: [String] { users.isEmpty ? [] : ["-u", "admin", "-P", "admin-pass"] }
+
     func publish(_ topic: String, _ message: String) throws {
-        let r = try runProcess(MQTTTools.pub, ["-h", "127.0.0.1", "-p", "\(port)", "-t", topic, "-m", message, "-q", "1"], timeout: 30)
+        let r = try runProcess(MQTTTools.pub, ["-h", "127.0.0.1", "-p", "\(port)", "-t", topic, "-m", message, "-q", "1"] + adminArguments,
+                               timeout: 30)
         if r.status != 0 { throw MQTTTestError("mosquitto_pub: \(r.stderr)") }
     }
 }
@@ -184,7 +205,8 @@ final class TestSubscriber {
     init(broker: TestBroker, topics: [String], id: String = "fer-test-sub-\(UUID().uuidString.prefix(8))") throws {
         file = "\(broker.dir)/\(id).out"
         process = try SpawnedProcess(MQTTTools.sub, ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-c", "-i", id, "-v",
-                                                     "-t", "fer-test/ready"] + topics.flatMap { ["-t", $0] }, stdout: file)
+                                                     "-t", "fer-test/ready"] + topics.flatMap { ["-t", $0] } + broker.adminArguments,
+                                     stdout: file)
         MQTTTools.waitFor("mosquitto_sub to be subscribed") {
             try? broker.publish("fer-test/ready", "ready")
             return messages(on: "fer-test/ready").count > 0
@@ -208,9 +230,9 @@ final class BackgroundFerCam {
     let process: SpawnedProcess
     let stderrFile: String
 
-    init(_ args: [String], dir: String) throws {
+    init(_ args: [String], dir: String, environment: [String: String] = [:]) throws {
         stderrFile = "\(dir)/fer-cam-\(UUID().uuidString.prefix(8)).stderr"
-        process = try SpawnedProcess(try TestPaths.ferCamBinary(), args, stderr: stderrFile)
+        process = try SpawnedProcess(try TestPaths.ferCamBinary(), args, stderr: stderrFile, environment: environment)
     }
 
     var stderr: String { (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? "" }

@@ -62,9 +62,20 @@ import Testing
     @Test func killMinus9MakesTheBrokerPublishOffline() throws {
         let broker = try TestBroker()
         let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/will/availability"])
+        let httpPort = try MQTTTools.freePort()
         let cam = try BackgroundFerCam(["--source", "test", "--log", "\(broker.dir)/events.jsonl", "--mqtt", broker.url,
-                                        "--name", "will", "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+                                        "--name", "will", "--stream", "127.0.0.1:\(httpPort)",
+                                        "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
         MQTTTools.waitFor("online on the availability topic") { sub.messages(on: "fer-cam/will/availability").last == "online" }
+        // The publisher's figures reach /metrics.
+        var metrics = ""
+        MQTTTools.waitFor("fer_mqtt_connected 1 in /metrics") {
+            metrics = (try? RawHTTP.get(port: httpPort, path: "/metrics").body) ?? ""
+            return metrics.contains("fer_mqtt_connected 1")
+        }
+        for name in ["fer_mqtt_queued", "fer_mqtt_dropped_total", "fer_mqtt_published_total"] {
+            #expect(metrics.contains("\n\(name) "), "/metrics lacks \(name):\n\(metrics)")
+        }
         cam.process.kill(SIGKILL)
         cam.process.wait()
         MQTTTools.waitFor("the broker's last will: offline") { sub.messages(on: "fer-cam/will/availability").last == "offline" }
@@ -110,6 +121,32 @@ import Testing
         for object in ["sensor/fer-cam_ha/faces", "binary_sensor/fer-cam_ha/face_present"] {
             #expect(!sub.messages(on: "homeassistant/\(object)/config").isEmpty, "no discovery for \(object)")
         }
+    }
+
+    @Test func passwordFromTheConfigFileAndBadCredentialsRetried() throws {
+        let broker = try TestBroker(users: ["cam": "right-pass"])
+        let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/auth/availability"])
+        let config = "\(broker.dir)/cam.conf"
+        try "mqtt-password = right-pass\n".write(toFile: config, atomically: true, encoding: .utf8)
+        // A wrong password (the environment wins over the file): logged, retried, never fatal.
+        let wrong = try BackgroundFerCam(["--config", config, "--source", "test", "--log", "\(broker.dir)/a.jsonl",
+                                          "--mqtt", "mqtt://cam@127.0.0.1:\(broker.port)", "--name", "auth",
+                                          "--model", TestModel.path, "--cascade", TestPaths.cascade],
+                                         dir: broker.dir, environment: ["FERCAM_MQTT_PASSWORD": "wrong-pass"])
+        MQTTTools.waitFor("the refusal in the journal") { wrong.stderr.contains("not authorised") }
+        #expect(wrong.process.isRunning, "bad credentials must not stop fer-cam: \(wrong.stderr)")
+        #expect(!wrong.stderr.contains("wrong-pass"), "the password must never be logged")
+        wrong.process.kill(SIGTERM)
+        #expect(wrong.waitForExit() == 0, "stderr: \(wrong.stderr)")
+        #expect(sub.messages(on: "fer-cam/auth/availability").isEmpty)
+        // The config file's password.
+        let right = try BackgroundFerCam(["--config", config, "--source", "test", "--log", "\(broker.dir)/b.jsonl",
+                                          "--mqtt", "mqtt://cam@127.0.0.1:\(broker.port)", "--name", "auth",
+                                          "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+        MQTTTools.waitFor("online with the config file's password") { sub.messages(on: "fer-cam/auth/availability").last == "online" }
+        right.process.kill(SIGTERM)
+        #expect(right.waitForExit() == 0, "stderr: \(right.stderr)")
+        MQTTTools.waitFor("offline after a clean stop") { sub.messages(on: "fer-cam/auth/availability").last == "offline" }
     }
 
     @Test func malformedURLExits64AndMissingCAExits66() throws {
