@@ -26,7 +26,8 @@ public final class MQTTPublisher: @unchecked Sendable {
     private let logger: Logger
     private let cond = NSCondition()
     // Guarded by cond:
-    private var queue: BoundedQueue<MQTTMessage>
+    private var queue: BoundedQueue<(seq: UInt64, message: MQTTMessage)>
+    private var nextSeq: UInt64 = 0
     private var pendingState: MQTTMessage?
     private var lastState: MQTTMessage?
     private var connected = false
@@ -69,7 +70,8 @@ public final class MQTTPublisher: @unchecked Sendable {
 
     public func enqueue(_ m: MQTTMessage) {
         cond.lock()
-        queue.push(m)
+        nextSeq += 1
+        queue.push((nextSeq, m))
         cond.signal()
         cond.unlock()
     }
@@ -179,7 +181,7 @@ public final class MQTTPublisher: @unchecked Sendable {
 
     // MARK: - Publisher thread
 
-    private enum Work { case announce(MQTTMessage?), state(MQTTMessage), queued(MQTTMessage), drained, none }
+    private enum Work { case announce(MQTTMessage?), state(MQTTMessage), queued(UInt64, MQTTMessage), drained, none }
 
     private func publisherLoop() {
         var stopDeadline: Double?
@@ -198,7 +200,7 @@ public final class MQTTPublisher: @unchecked Sendable {
                 }
                 if connected && inflight.count < settings.window {
                     if let s = pendingState { work = .state(s); break }
-                    if let m = queue.first { work = .queued(m); break }
+                    if let first = queue.first { work = .queued(first.seq, first.message); break }
                 }
                 if let d = stopDeadline {
                     let empty = queue.isEmpty && pendingState == nil && inflight.count == 0
@@ -216,11 +218,11 @@ public final class MQTTPublisher: @unchecked Sendable {
                 var ms = [MQTTMessage(topic: settings.topics.availability, text: MQTTTopics.online, qos: 1, retain: true)]
                 if settings.discovery { ms += Discovery(topics: settings.topics, name: settings.name).messages() }
                 if let state { ms.append(state) }
-                for m in ms { send(m, isState: false, isQueued: false) }
+                for m in ms { send(m) }
             case .state(let m):
-                send(m, isState: true, isQueued: false)
-            case .queued(let m):
-                send(m, isState: false, isQueued: true)
+                send(m, isState: true)
+            case .queued(let seq, let m):
+                send(m, queued: seq)
             case .drained:
                 finish()
                 return
@@ -243,21 +245,22 @@ public final class MQTTPublisher: @unchecked Sendable {
         }
     }
 
-    /// Hands one message to libmosquitto; on success it leaves the queue (or the state slot).
+    /// Hands one message to libmosquitto; on success it leaves the queue (`queued`: its
+    /// sequence number, unless the queue dropped it meanwhile) or the state slot.
     /// A message libmosquitto refuses for good (too large, bad topic) is dropped with an error line.
-    private func send(_ m: MQTTMessage, isState: Bool, isQueued: Bool) {
+    private func send(_ m: MQTTMessage, isState: Bool = false, queued seq: UInt64? = nil) {
         let (rc, mid) = client.publish(m)
         cond.lock()
         if rc == 0 {
             inflight.sent(mid, qos: m.qos)
         } else if rc == MosquittoClient.notConnected {
-            // Not connected after all: keep it; the network loop reconnects and onConnect resumes.
-            connected = false
+            // The connection just dropped: keep it. onDisconnect will say so; try again shortly.
+            _ = cond.wait(until: Date(timeIntervalSinceNow: 0.1))
             cond.unlock()
             return
         }
         if isState, pendingState == m { pendingState = nil }
-        if isQueued { queue.popFirst() }
+        if let seq, queue.first?.seq == seq { queue.popFirst() }
         cond.unlock()
         if rc != 0 {
             logger.error("mqtt: cannot publish to \(m.topic) (\(m.payload.count) bytes): \(MosquittoClient.text(rc)); message dropped")
@@ -273,7 +276,7 @@ public final class MQTTPublisher: @unchecked Sendable {
             logger.warning("mqtt: stopping with \(left) messages not sent to \(settings.url) (broker unreachable or slow for \(settings.drainSeconds) s)")
         }
         if isConnected {
-            send(MQTTMessage(topic: settings.topics.availability, text: MQTTTopics.offline, qos: 1, retain: true), isState: false, isQueued: false)
+            send(MQTTMessage(topic: settings.topics.availability, text: MQTTTopics.offline, qos: 1, retain: true))
             cond.lock()
             let until = Date(timeIntervalSinceNow: 1)
             while inflight.count > 0 && connected && Date() < until { _ = cond.wait(until: until) }

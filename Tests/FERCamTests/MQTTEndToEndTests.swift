@@ -149,6 +149,20 @@ import Testing
         MQTTTools.waitFor("offline after a clean stop") { sub.messages(on: "fer-cam/auth/availability").last == "offline" }
     }
 
+    @Test func noBrokerIsAWarningAndAFullQueueDropsTheOldestCounted() throws {
+        let port = try MQTTTools.freePort()   // nobody listens there
+        let r = try runProcess(try TestPaths.ferCamBinary(),
+                               ["--source", "test", "--frames", "90", "--no-pace", "--update-interval", "0", "--log", "/dev/null",
+                                "--mqtt", "mqtt://127.0.0.1:\(port)", "--mqtt-queue", "3",
+                                "--model", TestModel.path, "--cascade", TestPaths.cascade], timeout: 120)
+        #expect(r.status == 0, "an unreachable broker must not fail the run: \(r.stderr)")
+        #expect(r.stderr.contains("mqtt: cannot connect to mqtt://127.0.0.1:\(port)") && r.stderr.contains("retrying"), "stderr: \(r.stderr)")
+        let stopped = try #require(r.stderr.split(separator: "\n").first { $0.contains("mqtt: stopped") }, "stderr: \(r.stderr)")
+        let dropped = try #require(stopped.firstMatch(of: /(\d+) dropped/)).1
+        #expect(Int(dropped) ?? 0 > 0, "the 3-message queue should have dropped some: \(stopped)")
+        #expect(r.stderr.contains("messages not sent"), "what was left is said at the stop: \(r.stderr)")
+    }
+
     @Test func malformedURLExits64AndMissingCAExits66() throws {
         let bin = try TestPaths.ferCamBinary()
         let bad = try runProcess(bin, ["--source", "test", "--frames", "1", "--mqtt", "tcp://broker:1883"], timeout: 60)
