@@ -149,7 +149,7 @@ public final class MQTTPublisher: @unchecked Sendable {
         let url = settings.url
         var rc = client.connect(host: url.host, port: url.port, keepalive: settings.keepaliveSeconds)
         if rc != 0 {
-            logger.warning("mqtt: cannot connect to \(url): \(MosquittoClient.text(rc)); retrying with back-off (\(settings.reconnectDelay.min)-\(settings.reconnectDelay.max) s)")
+            logger.warning("mqtt: cannot connect to \(url): \(MosquittoClient.explained(rc, tls: url.tls)); retrying with back-off (\(settings.reconnectDelay.min)-\(settings.reconnectDelay.max) s)")
         }
         var delay = Double(settings.reconnectDelay.min)
         while true {
@@ -159,7 +159,7 @@ public final class MQTTPublisher: @unchecked Sendable {
             cond.unlock()
             if done { break }
             // libmosquitto gives up for good on some errors (TLS, lookup during a session): retry here.
-            logger.warning("mqtt: \(url): \(MosquittoClient.text(rc)); retrying in \(Int(delay)) s")
+            logger.warning("mqtt: \(url): \(MosquittoClient.explained(rc, tls: url.tls)); retrying in \(Int(delay)) s")
             if sleepUnlessStopping(delay) { break }
             delay = min(delay * 2, Double(settings.reconnectDelay.max))
             rc = client.reconnect()

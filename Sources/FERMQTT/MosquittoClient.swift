@@ -90,6 +90,18 @@ final class MosquittoClient: @unchecked Sendable {
         return String(cString: cmq_error_text(rc))
     }
 
+    /// text(rc) plus what to check, for the failures a user can fix.
+    static func explained(_ rc: Int32, tls: Bool) -> String {
+        let t = text(rc)
+        if rc == MOSQ_ERR_TLS.rawValue {
+            return "\(t) (does --mqtt-ca hold the CA that signed the broker's certificate, or the system CAs when it is not given; "
+                + "does the certificate name the host in --mqtt; is that port TLS at all?)"
+        }
+        if rc == MOSQ_ERR_EAI.rawValue { return "\(t) (no such host name? check --mqtt and DNS)" }
+        if rc == MOSQ_ERR_ERRNO.rawValue, tls == false { return "\(t) (is the broker running and listening on that port?)" }
+        return t
+    }
+
     static func refusal(_ code: Int32) -> String { String(cString: cmq_connack_text(code)) }
 
     static var libraryVersion: String {

@@ -129,8 +129,13 @@ final class TestBroker {
     private let users: [String: String]
     private var process: SpawnedProcess?
 
+    /// With `tls`, a second listener on tlsPort speaks TLS with a certificate for 127.0.0.1
+    /// signed by a CA made for the test (caFile); the plain listener stays for the test's tools.
+    private(set) var tlsPort: Int?
+    var caFile: String { "\(dir)/ca.crt" }
+
     /// users: name → password; none means anonymous clients are allowed.
-    init(users: [String: String] = [:]) throws {
+    init(users: [String: String] = [:], tls: Bool = false) throws {
         try MQTTTools.require()
         dir = NSTemporaryDirectory() + "fer-mqtt-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -141,6 +146,7 @@ final class TestBroker {
         \(user)listener \(port) 127.0.0.1
         allow_anonymous \(users.isEmpty)
         \(users.isEmpty ? "" : "password_file \(dir)/passwords")
+        \(tls ? try Self.tlsListener(dir: dir, port: try MQTTTools.freePort()) : "")
         persistence true
         persistence_location \(dir)/
         log_dest file \(dir)/broker.log
@@ -156,12 +162,32 @@ final class TestBroker {
             }
         }
         self.users = users
+        if tls, let line = conf.split(separator: "\n").first(where: { $0.hasPrefix("listener") && $0 != "listener \(port) 127.0.0.1" }) {
+            tlsPort = Int(line.split(separator: " ")[1])
+        }
         try start()
     }
 
     deinit {
         stop()
         try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// A CA, a server certificate for 127.0.0.1 signed by it, and the listener lines that use them.
+    private static func tlsListener(dir: String, port: Int) throws -> String {
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(dir)/ext.cnf", atomically: true, encoding: .utf8)
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.crt", "-days", "2",
+             "-subj", "/CN=fer-cam test CA"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(dir)/server.key", "-out", "\(dir)/server.csr", "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.crt", "-CAkey", "\(dir)/ca.key", "-CAcreateserial",
+             "-out", "\(dir)/server.crt", "-days", "2", "-extfile", "\(dir)/ext.cnf"],
+        ]
+        for args in steps {
+            let r = try runProcess("/usr/bin/openssl", args, timeout: 60)
+            if r.status != 0 { throw MQTTTestError("openssl \(args.joined(separator: " ")): \(r.stderr)") }
+        }
+        return "listener \(port) 127.0.0.1\ncafile \(dir)/ca.crt\ncertfile \(dir)/server.crt\nkeyfile \(dir)/server.key"
     }
 
     var url: String { "mqtt://127.0.0.1:\(port)" }

@@ -163,6 +163,28 @@ import Testing
         #expect(r.stderr.contains("messages not sent"), "what was left is said at the stop: \(r.stderr)")
     }
 
+    @Test func tlsWithTheBrokersCAConnectsAndAnUntrustedOneIsRetried() throws {
+        let broker = try TestBroker(tls: true)
+        let tlsPort = try #require(broker.tlsPort)
+        let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/tls/availability"])
+        // The system CAs do not trust the test CA: logged and retried, never fatal.
+        let untrusted = try BackgroundFerCam(["--source", "test", "--log", "\(broker.dir)/a.jsonl", "--mqtt", "mqtts://127.0.0.1:\(tlsPort)",
+                                              "--name", "tls", "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+        MQTTTools.waitFor("the TLS failure in the journal") { untrusted.stderr.contains("retrying") }
+        #expect(untrusted.process.isRunning, "stderr: \(untrusted.stderr)")
+        untrusted.process.kill(SIGTERM)
+        #expect(untrusted.waitForExit() == 0, "stderr: \(untrusted.stderr)")
+        #expect(sub.messages(on: "fer-cam/tls/availability").isEmpty)
+        // --mqtt-ca with the broker's CA.
+        let trusted = try BackgroundFerCam(["--source", "test", "--log", "\(broker.dir)/b.jsonl", "--mqtt", "mqtts://127.0.0.1:\(tlsPort)",
+                                            "--mqtt-ca", broker.caFile, "--name", "tls",
+                                            "--model", TestModel.path, "--cascade", TestPaths.cascade], dir: broker.dir)
+        MQTTTools.waitFor("online over TLS") { sub.messages(on: "fer-cam/tls/availability").last == "online" }
+        #expect(trusted.stderr.contains("mqtt: connected to mqtts://127.0.0.1:\(tlsPort)"), "stderr: \(trusted.stderr)")
+        trusted.process.kill(SIGTERM)
+        #expect(trusted.waitForExit() == 0, "stderr: \(trusted.stderr)")
+    }
+
     @Test func malformedURLExits64AndMissingCAExits66() throws {
         let bin = try TestPaths.ferCamBinary()
         let bad = try runProcess(bin, ["--source", "test", "--frames", "1", "--mqtt", "tcp://broker:1883"], timeout: 60)
