@@ -109,7 +109,9 @@ let package = Package(
         .testTarget(name: "FERTrainingTests", dependencies: ["FERTraining"]),
         .testTarget(name: "FERCamTests", dependencies: ["FERCam"]),
         .testTarget(name: "FERSignalsTests", dependencies: ["FERSignals"]),
-        .testTarget(name: "FERMQTTTests", dependencies: ["FERMQTT", "FERCam"]),
+        .testTarget(name: "FERMQTTTests", dependencies: [
+            "FERMQTT", "FERCam", "FERVision", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "FERStreamTests", dependencies: [
             "FERStream", .product(name: "Logging", package: "swift-log"),
         ]),

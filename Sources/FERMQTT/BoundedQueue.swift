@@ -37,6 +37,9 @@ public struct BoundedQueue<Element> {
     /// The oldest element, left in place.
     public var first: Element? { count == 0 ? nil : storage[head] }
 
+    /// Every element, oldest first (a copy).
+    public var elements: [Element] { (0..<count).map { storage[(head + $0) % capacity]! } }
+
     /// Removes and returns the oldest element.
     @discardableResult
     public mutating func popFirst() -> Element? {

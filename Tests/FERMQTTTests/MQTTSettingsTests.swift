@@ -1,4 +1,4 @@
-// MQTTSettings: value checks, the password's sources, the missing CA file (exit 66), and InFlight bookkeeping.
+// MQTTSettings: value checks, the password's sources, the missing CA file (exit 66).
 import Testing
 @testable import FERMQTT
 
@@ -33,18 +33,5 @@ import Testing
             #expect(error.exitCode == 66)
             #expect(error.description.contains("/nonexistent/ca.pem"))
         }
-    }
-
-    @Test func inFlightForgetsUnsentQoS0OnReconnectAndHandlesEarlyAcks() {
-        var f = InFlight()
-        f.sent(1, qos: 1); f.sent(2, qos: 0)
-        #expect(f.count == 2)
-        f.connectionReset()
-        #expect(f.count == 1)          // the QoS 1 message is resent by libmosquitto and stays counted
-        f.acknowledged(1)
-        #expect(f.count == 0)
-        f.acknowledged(7)              // PUBACK before sent() recorded it
-        f.sent(7, qos: 1)
-        #expect(f.count == 0)
     }
 }
