@@ -1,7 +1,8 @@
 // The keys a fer-cam config file may set: fer-cam's long flags, each marked
 // as a switch (true/false, no value) or not. One list, checked against the
 // executable's real options by ServiceConfigTests, so it cannot drift.
-// mqtt-password is a key but no flag (fileOnly). Left out on purpose: config (no nesting), probe and list-devices
+// mqtt-password is a key but no flag (fileOnly: a secret stays out of argv).
+// Left out on purpose: config (no nesting), probe and list-devices
 // (one-shot commands, not service settings), help and version.
 public enum ConfigKeys {
     /// key → isSwitch.
