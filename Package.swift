@@ -8,6 +8,7 @@
 //   FERCam                     frame sources, detection, tracking, sinks
 //   FERSignals                 signals → callbacks on a thread (CSignals: handler + pipe)
 //   FERCommandLine             flags the executables share (detection)
+//   CMosquitto, FERMQTT        MQTT publishing (libmosquitto shim; topics, queue, discovery, client)
 //   fer-cam, fer-train, fer-bench   executables: argument parsing and wiring only
 import PackageDescription
 
@@ -48,6 +49,8 @@ let package = Package(
         ),
         // C shim over libv4l2 (mmap streaming).
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
+        // C view of libmosquitto (Debian's libmosquitto-dev); no MQTT code of ours.
+        .target(name: "CMosquitto", linkerSettings: [.linkedLibrary("mosquitto")]),
         // Signals → a pipe (sigaction handler); FERSignals reads it on a thread.
         .target(name: "CSignals"),
         // glibc's malloc.h (malloc_trim), which Swift's Glibc module leaves out.
@@ -67,6 +70,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // MQTT: URL, topics, bounded queue, state and Home Assistant discovery payloads, the client.
+        .target(name: "FERMQTT", dependencies: [
+            "CMosquitto", "FERCam", "FERNet",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // HTTP overlay stream (MJPEG, page, SSE, metrics, health); never depends on FERCam.
         .target(name: "FERStream", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -82,7 +91,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "fer-cam", dependencies: [
-            "FERCam", "FERStream", "FERCommandLine",
+            "FERCam", "FERStream", "FERCommandLine", "FERMQTT",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -102,6 +111,9 @@ let package = Package(
         .testTarget(name: "FERTrainingTests", dependencies: ["FERTraining"]),
         .testTarget(name: "FERCamTests", dependencies: ["FERCam"]),
         .testTarget(name: "FERSignalsTests", dependencies: ["FERSignals"]),
+        .testTarget(name: "FERMQTTTests", dependencies: [
+            "FERMQTT", "FERCam", "FERVision", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "FERStreamTests", dependencies: [
             "FERStream", .product(name: "Logging", package: "swift-log"),
         ]),

@@ -122,6 +122,11 @@ public final class StreamHub: Sendable {
     public func countDropped(_ n: Int = 1) { metrics.framesDropped.increment(by: Int64(n)) }
     public func countProcessed(_ n: Int = 1) { metrics.framesProcessed.increment(by: Int64(n)) }
 
+    /// The MQTT publisher's figures (fer_mqtt_* in /metrics): queued and connected now, dropped and published since start.
+    public func setMQTT(queued: Int, dropped: Int, published: Int, connected: Bool) {
+        metrics.setMQTT(queued: queued, dropped: dropped, published: published, connected: connected)
+    }
+
     // MARK: - Read side (server)
 
     /// Frames published so far.

@@ -24,6 +24,12 @@ final class StreamMetrics: Sendable {
     let lastFrameAge: Gauge
     private let cameraStates: [String: Gauge]
     private let stages = Locked<[String: ValueHistogram]>([:])
+    private let mqtt = Locked<MQTTMetrics?>(nil)   // made on the first report (only runs with --mqtt show them)
+
+    private struct MQTTMetrics {
+        let queued: Gauge, connected: Gauge, dropped: Counter, published: Counter
+        var seenDropped = 0, seenPublished = 0
+    }
 
     /// Upper bounds (seconds) of the per-stage latency histogram buckets.
     static let stageBuckets: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]
@@ -75,6 +81,24 @@ final class StreamMetrics: Sendable {
                 labels: [("stage", name)], buckets: Self.stageBuckets)
             table[name] = h
             h.record(seconds)
+        }
+    }
+
+    /// MQTT publisher figures: queue length and connection now, totals since start (counters take the growth).
+    func setMQTT(queued: Int, dropped: Int, published: Int, connected: Bool) {
+        mqtt.withLock { m in
+            if m == nil {
+                let r = registry
+                m = MQTTMetrics(
+                    queued: r.makeGauge(descriptor: .named("fer_mqtt_queued", help: "MQTT messages waiting for the broker.")),
+                    connected: r.makeGauge(descriptor: .named("fer_mqtt_connected", help: "1 while connected to the MQTT broker, else 0.")),
+                    dropped: r.makeCounter(descriptor: .named("fer_mqtt_dropped_total", help: "MQTT messages dropped because the queue was full (--mqtt-queue).")),
+                    published: r.makeCounter(descriptor: .named("fer_mqtt_published_total", help: "MQTT messages the broker acknowledged (QoS 1) or that were sent (QoS 0).")))
+            }
+            m!.queued.set(to: Double(queued))
+            m!.connected.set(to: connected ? 1 : 0)
+            if dropped > m!.seenDropped { m!.dropped.increment(by: Int64(dropped - m!.seenDropped)); m!.seenDropped = dropped }
+            if published > m!.seenPublished { m!.published.increment(by: Int64(published - m!.seenPublished)); m!.seenPublished = published }
         }
     }
 

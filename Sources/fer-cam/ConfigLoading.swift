@@ -56,6 +56,7 @@ enum ConfigLoading {
     /// Entries as flags, as ConfigFile.arguments does for a whole file.
     static func arguments(of entries: [ConfigFile.Entry]) -> [String] {
         entries.flatMap { e -> [String] in
+            if ConfigKeys.fileOnly.contains(e.key) { return [] }   // read from the file itself (MQTTWiring)
             if e.key == "pace" { return ["true", "yes"].contains(e.value.lowercased()) ? ["--pace"] : ["--no-pace"] }
             if ConfigKeys.known[e.key] == true {
                 return ["true", "yes"].contains(e.value.lowercased()) ? ["--\(e.key)"] : []
@@ -71,7 +72,7 @@ enum ConfigLoading {
         do { file = try ConfigFile(path: path, knownKeys: ConfigKeys.known) } catch {
             throw Failure(description: error.description)
         }
-        for entry in file.entries {
+        for entry in file.entries where !ConfigKeys.fileOnly.contains(entry.key) {
             let single = arguments(of: [entry])
             do {
                 _ = try FerCam.parseAsRoot(single)

@@ -29,6 +29,7 @@ struct FerCam: ParsableCommand {
           fer-cam --source photos/ --log -         # every image in a folder
           fer-cam 0 --pixel-format MJPG --frames 100 --detect-interval 5
           fer-cam 0 --size 1920x1080 --min-face 40 --max-face 400   # a room: faces of 40-400 px
+          fer-cam 0 --mqtt mqtt://broker.lan --name hall   # events, state, Home Assistant discovery over MQTT
 
         Detection searches every face size at full resolution, as OpenCV's full-frame detection \
         does, but only where it pays: around each face it follows, plus a rolling scan of the whole \
@@ -48,6 +49,10 @@ struct FerCam: ParsableCommand {
 
     /// Reads --config before parsing: its options become arguments (ConfigLoading).
     static func main() {
+        if let refusal = MQTTOptions.refusedPasswordFlag(CommandLine.arguments) {
+            FileHandle.standardError.write(Data("fer-cam: \(refusal)\n".utf8))
+            Foundation.exit(64)
+        }
         main(ConfigLoading.arguments(CommandLine.arguments))
     }
 
@@ -121,6 +126,8 @@ struct FerCam: ParsableCommand {
 
     @OptionGroup(title: "HTTP overlay stream") var stream: StreamOptions
 
+    @OptionGroup(title: "MQTT") var mqtt: MQTTOptions
+
     mutating func validate() throws {
         _ = try Self.parseSize(size)
         guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in 1...240, got \(fps)") }
@@ -158,6 +165,7 @@ struct FerCam: ParsableCommand {
         }
         // Cheap checks first: a missing display or model fails before the camera opens.
         // Still images stay on screen until dismissed; video and cameras close with the run.
+        let mqttSettings = try MQTTWiring.settings(mqtt, spec: spec, configPath: configFile)
         var isStill = false
         if case .images = spec { isStill = true }
         let config = pipelineConfig(stills: isStill)
@@ -177,7 +185,16 @@ struct FerCam: ParsableCommand {
         logger.info("model \(modelPath), cascade \(cascadePath), threads \(threads)")
 
         let log = try JSONLinesSink(path: log)
-        let sinks: [DetectionSink] = [log] + (window.map { [$0] } ?? []) + (streamWiring.map { [$0.makeSink()] } ?? [])
+        var mqttWiring: MQTTWiring?
+        if let mqttSettings { mqttWiring = try MQTTWiring(settings: mqttSettings, logger: logger) }
+        defer { mqttWiring?.stop() }   // after the run's last events: drain, offline, disconnect
+        if let mqttWiring, let hub = streamWiring?.hub {
+            mqttWiring.report { c in hub.setMQTT(queued: c.queued, dropped: c.dropped, published: c.published, connected: c.connected) }
+        }
+        var sinks: [DetectionSink] = [log]
+        if let window { sinks.append(window) }
+        if let streamWiring { sinks.append(streamWiring.makeSink()) }
+        if let mqttWiring { sinks.append(mqttWiring.makeSink()) }
         let processor = FrameProcessor(detector: detector, classifier: classifier, config: config)
         let pipeline = Pipeline(source: input, processor: processor,
                                 sinks: sinks, config: config, logger: logger)

@@ -31,11 +31,12 @@ import Testing
         }
         for key in ConfigKeys.excluded { options[key] = nil }
         #expect(!options.isEmpty)
+        for key in ConfigKeys.fileOnly { #expect(options[key] == nil, "--\(key) must not be a flag (a secret would show in ps)") }
         for (name, isSwitch) in options {
             #expect(ConfigKeys.known[name] != nil, "fer-cam option --\(name) is missing from ConfigKeys.known (add it, or to ConfigKeys.excluded)")
             if let known = ConfigKeys.known[name] { #expect(known == isSwitch, "--\(name): switch \(isSwitch) in fer-cam, \(known) in ConfigKeys") }
         }
-        for key in ConfigKeys.known.keys {
+        for key in ConfigKeys.known.keys where !ConfigKeys.fileOnly.contains(key) {
             #expect(options[key] != nil, "ConfigKeys.known has \"\(key)\" but fer-cam has no --\(key)")
         }
     }
