@@ -9,6 +9,8 @@
 //   FERSignals                 signals → callbacks on a thread (CSignals: handler + pipe)
 //   FERCommandLine             flags the executables share (detection)
 //   CMosquitto, FERMQTT        MQTT publishing (libmosquitto shim; topics, queue, discovery, client)
+//   FERStreamFeed              the pipeline → stream policy (publish pacing, camera state, counters)
+//   FERHarness                 child processes with a clean signal mask, a local mosquitto (tests, fer-bench)
 //   fer-cam, fer-train, fer-bench   executables: argument parsing and wiring only
 import PackageDescription
 
@@ -84,6 +86,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The pipeline's side of the HTTP stream: what to publish when, the camera state, counters.
+        .target(name: "FERStreamFeed", dependencies: [
+            "FERCam", "FERStream", "FERVision", "FERNet",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Tools for tests and benchmarks: posix_spawn with a clean signal mask, a throwaway mosquitto.
+        .target(name: "FERHarness"),
+
         // Flags shared by the executables (parsing only; the values are FERCam's).
         .target(name: "FERCommandLine", dependencies: [
             "FERCam", "FERVision",
@@ -91,7 +102,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "fer-cam", dependencies: [
-            "FERCam", "FERStream", "FERCommandLine", "FERMQTT",
+            "FERCam", "FERStream", "FERStreamFeed", "FERCommandLine", "FERMQTT",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -101,7 +112,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "fer-bench", dependencies: [
-            "FERNet", "FERVision", "FERTraining", "FERCam", "FERStream", "FERCommandLine",
+            "FERNet", "FERVision", "FERTraining", "FERCam", "FERStream", "FERCommandLine", "FERHarness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -109,10 +120,14 @@ let package = Package(
         .testTarget(name: "FERNetTests", dependencies: ["FERNet"], exclude: ["Python", "Reference"]),  // helper scripts the tests run
         .testTarget(name: "FERVisionTests", dependencies: ["FERVision"]),
         .testTarget(name: "FERTrainingTests", dependencies: ["FERTraining"]),
-        .testTarget(name: "FERCamTests", dependencies: ["FERCam"]),
+        .testTarget(name: "FERCamTests", dependencies: ["FERCam", "FERHarness"]),
         .testTarget(name: "FERSignalsTests", dependencies: ["FERSignals"]),
         .testTarget(name: "FERMQTTTests", dependencies: [
             "FERMQTT", "FERCam", "FERVision", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "FERStreamFeedTests", dependencies: [
+            "FERStreamFeed", "FERCam", "FERStream", "FERMQTT", "FERVision", "FERNet",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FERStreamTests", dependencies: [
             "FERStream", .product(name: "Logging", package: "swift-log"),

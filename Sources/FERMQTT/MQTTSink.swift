@@ -1,12 +1,12 @@
-// The pipeline's MQTT sink: every detection-log line (the same bytes as the
-// log: DetectionEvent.jsonLine / CameraEvent.jsonLine) goes to <prefix>/events,
+// The pipeline's MQTT sink: every detection-log line (the same strings the
+// log gets from FanOutSink, serialized once) goes to <prefix>/events,
 // camera lines also to <prefix>/camera (retained), and the faces in view to
 // <prefix>/state (retained) on change, throttled. It only enqueues (never
 // blocks the output thread); MQTTPublisher sends.
 import FERCam
 import Foundation
 
-public final class MQTTSink: DetectionSink, CameraEventSink {
+public final class MQTTSink: EventLineSink {
     private let publisher: MQTTPublisher
     private let topics: MQTTTopics
     private let qos: Int
@@ -22,24 +22,23 @@ public final class MQTTSink: DetectionSink, CameraEventSink {
         self.clock = clock
     }
 
-    public func consume(_ result: FrameResult) throws(CamError) -> SinkAction {
-        for e in result.events { line(e.jsonLine()) }
+    public func consume(_ result: FrameResult, lines: [String]) throws(CamError) -> SinkAction {
+        for l in lines { line(l) }
         source = result.frame.source
         let state = StatePayload(time: Date(), source: result.frame.source, faces: result.faces.map(FaceInView.init))
         if throttle.offer(state, now: clock()) { publisher.setState(message(state)) }
         return .proceed
     }
 
-    public func finish(finalEvents: [DetectionEvent]) throws(CamError) {
-        for e in finalEvents { line(e.jsonLine()) }
+    public func finish(finalLines: [String]) throws(CamError) {
+        for l in finalLines { line(l) }
         nobodyInView()
     }
 
-    public func camera(_ event: CameraEvent, closedTracks: [DetectionEvent]) throws(CamError) {
-        let text = event.jsonLine()
+    public func camera(_ event: CameraEvent, line text: String, closedLines: [String]) throws(CamError) {
         line(text)
         publisher.enqueue(MQTTMessage(topic: topics.camera, text: text, qos: qos, retain: true))
-        for e in closedTracks { line(e.jsonLine()) }
+        for l in closedLines { line(l) }
         if case .lost = event.status { nobodyInView() }
     }
 

@@ -139,6 +139,15 @@ public final class StreamHub: Sendable {
     public var eventClientCount: Int { state.withLock { $0.eventClients.count } }
     public var camera: CameraState { state.withLock { $0.camera } }
     public var faces: [FaceSnapshot] { state.withLock { $0.faces } }
+    /// The detection events kept for late /events clients, oldest first, as the JSON lines published (tests, diagnostics).
+    public var recentEvents: [String] {
+        state.withLock { s in
+            s.history.map { entry in
+                String(buffer: entry.chunk).split(separator: "\n").filter { $0.hasPrefix("data: ") }
+                    .map { $0.dropFirst("data: ".count) }.joined(separator: "\n")
+            }
+        }
+    }
 
     var latestFrame: EncodedFrame? { state.withLock { $0.latest } }
 

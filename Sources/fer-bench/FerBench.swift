@@ -17,8 +17,9 @@ struct FerBench: ParsableCommand {
           fer-bench idle --json                   # an empty, still, noisy room: cost per frame
           fer-bench stream --json
           fer-bench soak --minutes 15 --json      # leaks, log rotation, camera faults
+          fer-bench mqtt --cameras 8 --minutes 10 --json   # N cameras → one local mosquitto: rate, latency, CPU, losses
         Benchmarks are not tests: run them on a quiet machine and compare figures
         taken on the same machine.
         """,
-        subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self, RecallBench.self, IdleBench.self, StreamBench.self, SoakBench.self])
+        subcommands: [InferenceBench.self, TrainBench.self, PipelineBench.self, RecallBench.self, IdleBench.self, StreamBench.self, SoakBench.self, MQTTBench.self])
 }

@@ -51,19 +51,7 @@ struct SoakBench: ParsableCommand {
     }
 
     /// The fer-cam binary to run: --fer-cam, $FERCAM_BINARY, .build/release/fer-cam, or beside fer-bench.
-    func binary() throws -> String {
-        let fm = FileManager.default
-        if let ferCam {
-            guard fm.isExecutableFile(atPath: ferCam) else { throw ValidationError("--fer-cam \(ferCam): not an executable file") }
-            return ferCam
-        }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fer-cam").path
-        let candidates = [ProcessInfo.processInfo.environment["FERCAM_BINARY"], ".build/release/fer-cam", beside].compactMap { $0 }.filter { !$0.isEmpty }
-        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
-            throw ValidationError("no fer-cam binary at \(candidates.joined(separator: ", ")): build it (swift build -c release --product fer-cam) or pass --fer-cam PATH")
-        }
-        return found
-    }
+    func binary() throws -> String { try FerCamBinary.locate(flag: ferCam) }
 
     var warmupSeconds: Double { min(minutes * 30, max(60, minutes * 12)) }
 

@@ -191,10 +191,12 @@ struct FerCam: ParsableCommand {
         if let mqttWiring, let hub = streamWiring?.hub {
             mqttWiring.report { c in hub.setMQTT(queued: c.queued, dropped: c.dropped, published: c.published, connected: c.connected) }
         }
-        var sinks: [DetectionSink] = [log]
+        // Each event is serialized once (FanOutSink) and the same lines go to the log, the stream and MQTT.
+        var lineSinks: [EventLineSink] = [log]
+        if let streamWiring { lineSinks.append(streamWiring.makeSink()) }
+        if let mqttWiring { lineSinks.append(mqttWiring.makeSink()) }
+        var sinks: [DetectionSink] = [FanOutSink(lineSinks)]
         if let window { sinks.append(window) }
-        if let streamWiring { sinks.append(streamWiring.makeSink()) }
-        if let mqttWiring { sinks.append(mqttWiring.makeSink()) }
         let processor = FrameProcessor(detector: detector, classifier: classifier, config: config)
         let pipeline = Pipeline(source: input, processor: processor,
                                 sinks: sinks, config: config, logger: logger)

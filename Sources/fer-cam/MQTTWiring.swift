@@ -46,7 +46,7 @@ final class MQTTWiring: @unchecked Sendable {
         publisher.start()
     }
 
-    func makeSink() -> DetectionSink { MQTTSink(publisher: publisher) }
+    func makeSink() -> EventLineSink { MQTTSink(publisher: publisher) }
 
     /// Every second: the publisher's counts to `report` (the stream's /metrics).
     func report(every seconds: Double = 1, to report: @escaping @Sendable (MQTTCounts) -> Void) {

@@ -1,8 +1,10 @@
 // Test helpers for the MQTT end-to-end tests: a real Debian `mosquitto` broker
-// on a free loopback port with its own config (persistence on, in a temp dir),
-// stopped and restarted at will; a `mosquitto_sub` subscriber with a persistent
-// session writing `topic payload` lines to a file; waiting for a condition with
-// a generous bound. No MQTT code of our own.
+// (FERHarness.LocalBroker: free loopback port, own config, persistence in a
+// temp dir) with users and TLS when asked, stopped and restarted at will; a
+// `mosquitto_sub` subscriber with a persistent session writing `topic payload`
+// lines to a file; waiting for a condition with a generous bound. No MQTT code
+// of our own.
+import FERHarness
 import Foundation
 import Testing
 
@@ -21,23 +23,7 @@ enum MQTTTools {
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to :0, then closed).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MQTTTestError("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
-            }
-        }
-        guard ok else { throw MQTTTestError("bind: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    static func freePort() throws -> Int { try freeLoopbackTCPPort() }
 
     /// Polls `condition` every 50 ms until it holds or `seconds` pass (a bound, not a measurement).
     @discardableResult
@@ -58,76 +44,12 @@ struct MQTTTestError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// A child process started with posix_spawn, with an empty signal mask and default
-/// signal actions: the test runner's threads block SIGTERM, and a child started by
-/// Foundation's Process inherits that mask (mosquitto would then ignore SIGTERM,
-/// and never save its sessions). stdout and stderr go to files (or /dev/null).
-final class SpawnedProcess {
-    let pid: pid_t
-    private var status: Int32?
-
-    init(_ path: String, _ args: [String], stdout: String? = nil, stderr: String? = nil,
-         environment: [String: String] = [:]) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t(), defaults = sigset_t()
-        sigemptyset(&empty)
-        sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        let rc = posix_spawn(&child, path, &actions, &attr, argv, envp)
-        guard rc == 0 else { throw MQTTTestError("posix_spawn \(path): \(String(cString: strerror(rc)))") }
-        pid = child
-    }
-
-    deinit { kill(SIGKILL); _ = wait() }
-
-    var isRunning: Bool {
-        guard status == nil else { return false }
-        var st: Int32 = 0
-        if waitpid(pid, &st, WNOHANG) == pid { status = st; return false }
-        return true
-    }
-
-    func kill(_ sig: Int32) {
-        if isRunning { _ = Glibc.kill(pid, sig) }
-    }
-
-    /// Blocks until the child exits; its exit code (128 + signal when killed).
-    @discardableResult
-    func wait() -> Int32 {
-        if status == nil {
-            var st: Int32 = 0
-            while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
-            status = st
-        }
-        let st = status!
-        return (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f)
-    }
-}
-
 /// mosquitto on 127.0.0.1:port, persistence in its own temp dir.
 final class TestBroker {
     let dir: String
     let port: Int
     private let users: [String: String]
-    private var process: SpawnedProcess?
+    private let broker: LocalBroker
 
     /// With `tls`, a second listener on tlsPort speaks TLS with a certificate for 127.0.0.1
     /// signed by a CA made for the test (caFile); the plain listener stays for the test's tools.
@@ -139,21 +61,15 @@ final class TestBroker {
         try MQTTTools.require()
         dir = NSTemporaryDirectory() + "fer-mqtt-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        port = try MQTTTools.freePort()
-        // As root, mosquitto would switch to the `mosquitto` user and could not write this dir.
-        let user = getuid() == 0 ? "user root\n" : ""
-        let conf = """
-        \(user)listener \(port) 127.0.0.1
-        allow_anonymous \(users.isEmpty)
-        \(users.isEmpty ? "" : "password_file \(dir)/passwords")
-        \(tls ? try Self.tlsListener(dir: dir, port: try MQTTTools.freePort()) : "")
-        persistence true
-        persistence_location \(dir)/
-        log_dest file \(dir)/broker.log
-        log_type all
-
-        """
-        try conf.write(toFile: "\(dir)/mosquitto.conf", atomically: true, encoding: .utf8)
+        var extra = users.isEmpty ? "" : "password_file \(dir)/passwords\n"
+        if tls {
+            let p = try MQTTTools.freePort()
+            extra += try Self.tlsListener(dir: dir, port: p)
+            tlsPort = p
+        }
+        let b = try LocalBroker(dir: dir, allowAnonymous: users.isEmpty, extraConfig: extra)
+        broker = b
+        port = b.port
         if !users.isEmpty {
             _ = FileManager.default.createFile(atPath: "\(dir)/passwords", contents: nil)
             for (name, password) in users.merging(["admin": "admin-pass"], uniquingKeysWith: { a, _ in a }) {
@@ -162,9 +78,6 @@ final class TestBroker {
             }
         }
         self.users = users
-        if tls, let line = conf.split(separator: "\n").first(where: { $0.hasPrefix("listener") && $0 != "listener \(port) 127.0.0.1" }) {
-            tlsPort = Int(line.split(separator: " ")[1])
-        }
         try start()
     }
 
@@ -192,24 +105,11 @@ final class TestBroker {
 
     var url: String { "mqtt://127.0.0.1:\(port)" }
 
-    /// Starts the broker and waits until it accepts connections.
-    func start() throws {
-        let p = try SpawnedProcess(MQTTTools.broker, ["-c", "\(dir)/mosquitto.conf"])
-        process = p
-        MQTTTools.waitFor("mosquitto to listen on 127.0.0.1:\(port) (log: \(dir)/broker.log)") {
-            guard p.isRunning else { return false }
-            return (try? runProcess(MQTTTools.pub, ["-h", "127.0.0.1", "-p", "\(port)", "-t", "fer-test/ping", "-m", "x"] + adminArguments,
-                                    timeout: 10).status) == 0
-        }
-    }
+    /// Starts the broker and waits (bounded) until it accepts connections.
+    func start() throws { try broker.start() }
 
     /// SIGTERM (mosquitto saves its persistent sessions) and wait for the exit.
-    func stop() {
-        guard let p = process else { return }
-        process = nil
-        p.kill(SIGTERM)
-        p.wait()
-    }
+    func stop() { broker.stop() }
 
     /// With users, clients log in as admin (added to every password file).
     var adminArguments: [String] { users.isEmpty ? [] : ["-u", "admin", "-P", "admin-pass"] }

@@ -1,12 +1,12 @@
-// DetectionSink that appends each event as one JSON line (design.md's
-// detection log) to a file or stdout. Every line goes out in a single write(2)
+// EventLineSink that appends each event's line (design.md's detection log,
+// serialized by FanOutSink or by EventLineSink's defaults) to a file or stdout. Every line goes out in a single write(2)
 // with its newline, unbuffered, so a reader never sees half a line and a
 // crash loses nothing already reported. Writes nothing but events (and
 // `camera` lines when the camera goes away or returns). reopen() (SIGHUP,
 // logrotate) switches to a new file at the same path between two lines.
 import Foundation
 
-public final class JSONLinesSink: DetectionSink, CameraEventSink, @unchecked Sendable {
+public final class JSONLinesSink: EventLineSink, @unchecked Sendable {
     public let path: String
     private var fd: Int32
     private let ownsDescriptor: Bool
@@ -60,18 +60,18 @@ public final class JSONLinesSink: DetectionSink, CameraEventSink, @unchecked Sen
         close(old)
     }
 
-    public func camera(_ event: CameraEvent, closedTracks: [DetectionEvent]) throws(CamError) {
-        try writeLine(event.jsonLine())
-        for e in closedTracks { try write(e) }
+    public func camera(_ event: CameraEvent, line: String, closedLines: [String]) throws(CamError) {
+        try writeLine(line)
+        for l in closedLines { try writeLine(l) }
     }
 
-    public func consume(_ result: FrameResult) throws(CamError) -> SinkAction {
-        for e in result.events { try write(e) }
+    public func consume(_ result: FrameResult, lines: [String]) throws(CamError) -> SinkAction {
+        for l in lines { try writeLine(l) }
         return .proceed
     }
 
-    public func finish(finalEvents: [DetectionEvent]) throws(CamError) {
-        for e in finalEvents { try write(e) }
+    public func finish(finalLines: [String]) throws(CamError) {
+        for l in finalLines { try writeLine(l) }
     }
 
     public func write(_ event: DetectionEvent) throws(CamError) {
