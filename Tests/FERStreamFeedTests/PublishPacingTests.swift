@@ -26,7 +26,7 @@ import FERStreamFeed
     }
 
     @Test func aViewerArrivingSwitchesToTheViewerRateAtOnce() {
-        let frames: [(t: Double, viewers: Int)] = [(0, 0), (0.1, 0), (0.2, 1), (0.25, 1), (0.3, 0), (0.6, 0), (0.7, 0)]
+        let frames: [(t: Double, viewers: Int)] = [(0, 0), (0.1, 0), (0.2, 1), (0.25, 1), (0.3, 0), (0.6, 0), (0.75, 0)]
         #expect(decisions(PublishPacing(fpsCap: nil), frames) == [true, false, true, true, false, false, true])
     }
 }
