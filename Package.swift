@@ -10,6 +10,7 @@
 //   FERCommandLine             flags the executables share (detection)
 //   CMosquitto, FERMQTT        MQTT publishing (libmosquitto shim; topics, queue, discovery, client)
 //   FERStreamFeed              the pipeline → stream policy (publish pacing, camera state, counters)
+//   CHDF5, FERKeras            Keras .h5/.keras import (HDF5 shim; config, layer and weight conversion)
 //   FERHarness                 child processes with a clean signal mask, a local mosquitto (tests, fer-bench)
 //   fer-cam, fer-train, fer-bench   executables: argument parsing and wiring only
 import PackageDescription
@@ -37,12 +38,13 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // OpenBLAS's cblas.h as a system library.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        // zlib's zlib.h as a system library (reads .gz datasets).
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib's zlib.h as a system library (reads .gz datasets; named CGzip, since ZIPFoundation defines a CZlib module).
+        .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // C++ shim over OpenCV with a plain C header; exceptions never cross it.
         .target(
             name: "COpenCV",
@@ -53,6 +55,12 @@ let package = Package(
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
         // C view of libmosquitto (Debian's libmosquitto-dev); no MQTT code of ours.
         .target(name: "CMosquitto", linkerSettings: [.linkedLibrary("mosquitto")]),
+        // C view of the HDF5 reads a Keras file needs (Debian's libhdf5-dev, serial); no Keras logic.
+        .target(
+            name: "CHDF5",
+            cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"])],
+            linkerSettings: [.linkedLibrary("hdf5_serial")]
+        ),
         // Signals → a pipe (sigaction handler); FERSignals reads it on a thread.
         .target(name: "CSignals"),
         // glibc's malloc.h (malloc_trim), which Swift's Glibc module leaves out.
@@ -64,7 +72,7 @@ let package = Package(
         .target(name: "FERNet", dependencies: ["CBLAS", "CGEMM"]),
         .target(name: "FERVision", dependencies: ["COpenCV", "FERNet"]),
         .target(name: "FERTraining", dependencies: [
-            "FERNet", "FERVision", "CZlib",
+            "FERNet", "FERVision", "CGzip",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "FERCam", dependencies: [
@@ -92,6 +100,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Keras .h5 / .keras → fer-cam model files (fer-train import).
+        .target(name: "FERKeras", dependencies: [
+            "FERNet", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
         // Tools for tests and benchmarks: posix_spawn with a clean signal mask, a throwaway mosquitto.
         .target(name: "FERHarness"),
 
@@ -107,7 +120,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "fer-train", dependencies: [
-            "FERTraining", "FERSignals",
+            "FERTraining", "FERSignals", "FERKeras",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -129,6 +142,7 @@ let package = Package(
             "FERStreamFeed", "FERCam", "FERStream", "FERMQTT", "FERVision", "FERNet",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "FERKerasTests", dependencies: ["FERKeras", "FERNet", "FERTraining", "FERHarness"]),
         .testTarget(name: "FERStreamTests", dependencies: [
             "FERStream", .product(name: "Logging", package: "swift-log"),
         ]),

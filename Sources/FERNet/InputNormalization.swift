@@ -13,6 +13,13 @@ public struct InputNormalization: Codable, Equatable, Sendable {
         self.std = std
     }
 
+    /// pixel / 255: what most Keras FER scripts feed their networks.
+    public static let unit = InputNormalization()
+
+    /// FER2013 Training's pixel mean and spread on the 0-1 scale, as `fer-train train`
+    /// measures them (Trainer.normalization) and the shipped model records them.
+    public static let fer2013 = InputNormalization(scale: 1.0 / 255.0, mean: 0.5077, std: 0.255)
+
     /// Maps one 8-bit pixel to the network's input value.
     @inline(__always)
     public func apply(_ pixel: UInt8) -> Float { (Float(pixel) * scale - mean) / std }

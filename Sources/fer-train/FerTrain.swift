@@ -27,5 +27,5 @@ struct FerTrain: ParsableCommand {
         Exit codes: 64 usage, 65 malformed data, 66 input missing,
         70 internal error, 73 cannot write, 78 bad model file.
         """,
-        subcommands: [TrainCommand.self, EvalCommand.self, CalibrateCommand.self, ExportCommand.self, EnsembleCommand.self])
+        subcommands: [TrainCommand.self, EvalCommand.self, CalibrateCommand.self, ExportCommand.self, EnsembleCommand.self, ImportCommand.self])
 }

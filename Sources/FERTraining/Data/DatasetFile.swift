@@ -1,6 +1,6 @@
 // Reads a whole file into memory, inflating it when it is gzip (by magic
 // bytes, not by name). It does not parse anything.
-import CZlib
+import CGzip
 import Foundation
 
 public enum DatasetFile {
