@@ -41,3 +41,12 @@ import Testing
             == ["/usr/share/fer-cam/models/emotion-cnn.safetensors", "/models/emotion-cnn.safetensors"])
     }
 }
+
+@Suite struct CurrentExecutableTests {
+    /// A binary started through $PATH has argv[0] "fer-cam"; the data directory must still be PREFIX/share.
+    @Test func isAnAbsolutePathThatExists() {
+        let exe = DefaultModelPaths.currentExecutable()
+        #expect(exe.hasPrefix("/"), "\(exe) is not absolute")
+        #expect(FileManager.default.isExecutableFile(atPath: exe))
+    }
+}

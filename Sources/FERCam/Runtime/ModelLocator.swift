@@ -12,12 +12,12 @@ public enum ModelLocator {
     public static let defaultRelativePath = DefaultModelPaths.relativePath
 
     /// The package root above an executable in .build/…, if any (DefaultModelPaths).
-    public static func packageRoot(executable: String = CommandLine.arguments.first ?? "") -> String? {
+    public static func packageRoot(executable: String = DefaultModelPaths.currentExecutable()) -> String? {
         DefaultModelPaths.packageRoot(executable: executable)
     }
 
     /// PREFIX/share/fer-cam for an executable installed as PREFIX/bin/fer-cam (see the Makefile).
-    public static func installedDataDirectory(executable: String = CommandLine.arguments.first ?? "") -> String {
+    public static func installedDataDirectory(executable: String = DefaultModelPaths.currentExecutable()) -> String {
         DefaultModelPaths.installedDataDirectory(executable: executable)
     }
 

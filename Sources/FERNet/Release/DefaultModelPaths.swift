@@ -10,8 +10,14 @@ public enum DefaultModelPaths {
     public static let relativePath = "models/emotion-cnn.safetensors"
     public static var fileName: String { (relativePath as NSString).lastPathComponent }
 
+    /// The running executable's absolute path: /proc/self/exe, so a binary started
+    /// through $PATH (argv[0] "fer-cam") still finds PREFIX/share; argv[0] if that fails.
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? (CommandLine.arguments.first ?? "")
+    }
+
     /// The package root above an executable in .build/…, if any (a directory holding Package.swift).
-    public static func packageRoot(executable: String = CommandLine.arguments.first ?? "") -> String? {
+    public static func packageRoot(executable: String = DefaultModelPaths.currentExecutable()) -> String? {
         var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
@@ -23,7 +29,7 @@ public enum DefaultModelPaths {
     }
 
     /// PREFIX/share/fer-cam for an executable installed as PREFIX/bin/NAME.
-    public static func installedDataDirectory(executable: String = CommandLine.arguments.first ?? "") -> String {
+    public static func installedDataDirectory(executable: String = DefaultModelPaths.currentExecutable()) -> String {
         URL(fileURLWithPath: executable).resolvingSymlinksInPath()
             .deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("share/fer-cam").path
