@@ -21,6 +21,8 @@ struct FerTrain: ParsableCommand {
           # probabilities that mean what they say (a network's predictions unchanged)
           fer-train calibrate --model runs/fer-vgg/best.safetensors \\
             --data ../shared/data/fer2013/fer2013.csv.gz --out runs/fer-vgg/calibrated.safetensors
+          # a Keras model (.h5 or .keras) as a fer-cam model file
+          fer-train import model.h5 --labels alphabetical --out models/mine.safetensors
           # ONNX for other runtimes
           fer-train export --model runs/fer-vgg/best.safetensors --onnx emotion.onnx
 

@@ -31,6 +31,29 @@ import Testing
         #expect(cam.stderr.contains("mqtt: connected"), "stderr: \(cam.stderr)")
     }
 
+    @Test func theStreamTheLogAndMQTTSeeTheSameEvents() throws {
+        let broker = try TestBroker()
+        let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/three/events"])
+        let cam = try LiveFerCam(extra: ["--update-interval", "0.3", "--mqtt", broker.url, "--name", "three"])
+        defer { cam.stop() }
+        let port = try cam.waitForPort()
+        let sse = try RawHTTP(port: port, path: "/events")
+        let streamedBytes = sse.read(for: 30) { StreamEndToEndTests.sseEvents($0).count >= 6 }
+        let log = try cam.stopAndReadLog().split(separator: "\n").map(String.init)
+        MQTTTools.waitFor("\(log.count) lines on fer-cam/three/events") { sub.messages(on: "fer-cam/three/events").count >= log.count }
+        let overMQTT = sub.messages(on: "fer-cam/three/events")
+        #expect(overMQTT == log, "MQTT's events differ from the log (\(overMQTT.count) received, \(log.count) logged)")
+        // The page connected after start-up: what it got is a run of the log's detection lines, in order.
+        let streamed = StreamEndToEndTests.sseEvents(streamedBytes)
+        #expect(streamed.count >= 6, "only \(streamed.count) events on /events")
+        let detections = log.filter { !$0.contains("\"event\":\"camera\"") }
+        if let first = streamed.first, let start = detections.firstIndex(of: first) {
+            #expect(Array(detections[start...].prefix(streamed.count)) == streamed, "/events is not the log's lines in order")
+        } else {
+            Issue.record("the first /events line is not in the log: \(streamed.first ?? "none")")
+        }
+    }
+
     @Test func brokerRestartMidRunLosesNothing() throws {
         let broker = try TestBroker()
         let sub = try TestSubscriber(broker: broker, topics: ["fer-cam/restart/events"])
