@@ -142,7 +142,7 @@ let package = Package(
             "FERStreamFeed", "FERCam", "FERStream", "FERMQTT", "FERVision", "FERNet",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "FERKerasTests", dependencies: ["FERKeras", "FERNet", "FERTraining", "FERHarness"],
+        .testTarget(name: "FERKerasTests", dependencies: ["FERKeras", "FERNet", "FERTraining", "FERVision", "FERHarness"],
                     exclude: ["Python"]),  // the h5py helper the refusal tests run
         .testTarget(name: "FERStreamTests", dependencies: [
             "FERStream", .product(name: "Logging", package: "swift-log"),

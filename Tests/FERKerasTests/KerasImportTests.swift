@@ -7,6 +7,7 @@
 import FERKeras
 import FERNet
 import FERTraining
+import FERVision
 import Foundation
 import Testing
 
@@ -77,7 +78,7 @@ import Testing
         let model = folder.appendingPathComponent("seed_a.safetensors").path
         let trainer = try KerasTestSupport.binary("fer-train")
         let imported = try KerasTestSupport.run(trainer, ["import", try KerasTestSupport.fixture("seed_A.h5"), "--labels", "fer2013", "--out", model])
-        try #require(imported.status == 0, imported.stderr)
+        try #require(imported.status == 0, "fer-train import exited \(imported.status): \(imported.stderr)")
 
         // fer-cam on a real photo of six people: events with the imported model's probabilities.
         let photo = KerasTestSupport.shared.appendingPathComponent("media/faces.jpg").path
@@ -95,7 +96,7 @@ import Testing
         // ONNX: onnxruntime on the first 64 PublicTest faces gives Keras's probabilities.
         let onnx = folder.appendingPathComponent("seed_a.onnx").path
         let export = try KerasTestSupport.run(trainer, ["export", "--model", model, "--onnx", onnx])
-        try #require(export.status == 0, export.stderr)
+        try #require(export.status == 0, "fer-train export exited \(export.status): \(export.stderr)")
         let reference = try KerasTestSupport.referenceProbabilities("seed_A-publictest-first64.csv")
         let faces = try KerasTestSupport.publicTest.get().subset(Array(0..<reference.count))
         let input = faces.pixels.map(InputNormalization.unit.apply)  // (64, 1, 48, 48)
@@ -107,7 +108,8 @@ import Testing
         let bytes = try Data(contentsOf: URL(fileURLWithPath: outputPath))
         let probabilities = bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         try #require(probabilities.count == reference.count * 7)
-        let worst = (0..<probabilities.count).map { abs(probabilities[$0] - reference[$0 / 7][$0 % 7]) }.max() ?? 0
+        var worst: Float = 0
+        for (i, p) in probabilities.enumerated() { worst = max(worst, abs(p - reference[i / 7][i % 7])) }
         print("seed_A.h5 via ONNX: max |onnxruntime - Keras| = \(worst)")
         #expect(worst <= 1e-4)
     }
