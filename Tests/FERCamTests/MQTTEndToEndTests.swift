@@ -38,7 +38,7 @@ import Testing
         defer { cam.stop() }
         let port = try cam.waitForPort()
         let sse = try RawHTTP(port: port, path: "/events")
-        let streamedBytes = sse.read(for: 30) { StreamEndToEndTests.sseEvents($0).count >= 6 }
+        let streamedBytes = sse.read(for: 30) { StreamEndToEndTests.sseEvents(RawHTTP.dechunk($0)).count >= 6 }
         let log = try cam.stopAndReadLog().split(separator: "\n").map(String.init)
         MQTTTools.waitFor("\(log.count) lines on fer-cam/three/events") { sub.messages(on: "fer-cam/three/events").count >= log.count }
         let overMQTT = sub.messages(on: "fer-cam/three/events")
