@@ -175,7 +175,7 @@ private func dependsOn(_ package: String, _ other: String) throws -> Bool {
                 guard let line = ldd.split(separator: "\n").first(where: { $0.contains(soname) }) else {
                     Issue.record("\(binary) needs \(soname), which ldd does not list:\n\(ldd)"); continue
                 }
-                let words = line.split(separator: " ").map(String.init)
+                let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
                 guard let path = words.first(where: { $0.hasPrefix("/") }) else {
                     Issue.record("\(binary) needs \(soname), not found on this system: \(line)"); continue
                 }
