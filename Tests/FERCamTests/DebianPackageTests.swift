@@ -3,8 +3,9 @@
 // files alone with /opt/swift hidden (unshare --mount + a tmpfs over it),
 // passes systemd-analyze verify and lintian, keeps an edited conffile across an
 // upgrade from a lower version (the same binaries repacked, not rebuilt), and
-// leaves no file behind after dpkg --purge. Depends: is checked against every
-// NEEDED soname of the binaries (dpkg -S), not by a debootstrap root.
+// leaves no file behind after dpkg --purge. Depends: is checked here against every
+// NEEDED soname of the binaries (dpkg -S); packaging/check-clean-root installs the
+// package into a clean debootstrap root (needs the Debian mirror, so not a test).
 // It refuses to run when a fer-cam package is already installed (it would
 // replace and purge it), and purges what it installed, also on failure.
 import Foundation
@@ -150,8 +151,8 @@ private func dependsOn(_ package: String, _ other: String) throws -> Bool {
         #expect(code == 0 && tags.isEmpty, "lintian \(deb) (exit \(code)):\n\(out)")
     }
 
-    /// Every shared library the binaries need comes from a package named in Depends: (the
-    /// check used instead of a debootstrap root, which needs a whole mirror's worth of OpenCV).
+    /// Every shared library the binaries need comes from a package named in Depends: (offline;
+    /// packaging/check-clean-root proves the same in a clean debootstrap root, with the mirror).
     @Test func dependsCoversEveryNeededLibrary() throws {
         let deb = try BuiltPackage.get()
         let depends = Set(try field(deb, "Depends").split(separator: ",")
