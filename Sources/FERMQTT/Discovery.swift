@@ -11,8 +11,8 @@ public struct Discovery: Sendable {
     public static let prefix = "homeassistant"
     public static let manufacturer = "fer-cam"
     public static let model = "fer-cam emotion camera"
-    /// fer-cam has no release numbering yet; bump with releases.
-    public static let softwareVersion = "0.17.0"
+    /// The release's version, from its one place (what --version and the .deb say).
+    public static let softwareVersion = FERVersion.number
 
     public let topics: MQTTTopics
     public let name: String
