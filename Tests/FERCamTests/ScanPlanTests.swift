@@ -109,7 +109,7 @@ import FERVision
     @Test func aStillSceneIsScannedAtTheSlowPace() {
         let scan = RollingScan(plan: plan, busyPeriod: 2, stillPeriod: 15)
         var t = 0.0
-        // The first full scan runs at the busy pace (nothing is known yet), then the still pace.
+        // The first full scan (tiles never searched) runs at the busy pace, then the still pace.
         while t < 3 { _ = scan.next(now: t, motion: []); t += 1 / fps }
         var cost = 0
         let start = t

@@ -34,8 +34,8 @@ import FERVision
         #expect(a.render(index: 17) != a.render(index: 18))
     }
 
-    /// Detection every 3 frames, tracking in between: once the rolling scan has found and
-    /// confirmed them (the first scan takes about a second), on every frame the tracked boxes sit on
+    /// Detection every 3 frames, tracking in between: once the whole-frame search of the first
+    /// frame has found them and they are confirmed, on every frame the tracked boxes sit on
     /// the moving cartoon faces, with the same ids.
     @Test func trackedBoxesFollowTheMovingFaces() throws {
         let source = SyntheticSource(width: 640, height: 480, fps: 30, pace: false)
@@ -45,7 +45,7 @@ import FERVision
                                classifier: FakeClassifier(), config: config)
         var worst = 1.0
         var ids = Set<Int>()
-        let found = Int(RollingScan.firstScanPeriod * 30) + 3 * 3 + 6   // the first scan, then confirmation
+        let found = 3 * 3 + 6   // the first frame is searched whole; then confirmation (3 passes of 3 frames)
         for i in 0..<(found + 90) {
             let r = try p.process(try #require(try source.next()))
             guard i >= found else { continue }

@@ -4,8 +4,8 @@
 // - urgent, one full scan per `busyPeriod` seconds of source time, spent only
 //   on tiles where the MotionGate saw change since their last search (each at
 //   most every `minRescan` s), oldest first, then on tiles never searched yet
-//   (the first scan after start-up, which runs at the faster `firstScanPeriod`
-//   pace: at start-up nothing is known, and every face in view is new);
+//   (HaarFaceDetector searches a new picture whole and marks every tile
+//   searched with `all`, so these are left only where no one did);
 // - routine, one full scan per `stillPeriod`, spent on the tiles searched
 //   longest ago, whatever moved: a face that never moves is found within
 //   `stillPeriod` at most.
@@ -20,8 +20,6 @@ public final class RollingScan {
     public let plan: ScanPlan
     public let busyPeriod: Double
     public let stillPeriod: Double
-    /// Seconds for the first full scan after start-up (or a new frame size), at most busyPeriod.
-    public static let firstScanPeriod = 1.0
     /// Seconds between two motion-driven searches of one tile.
     public static let minRescan = 1.0
     private var lastSearched: [Double]   // per tile: source time of its last search; -inf = never
@@ -51,8 +49,7 @@ public final class RollingScan {
         lastTime = now
         // Never bank more than one big tile: after a pause the scan resumes at its pace, no burst.
         let total = Double(plan.totalCost), cap = Double(maxTileCost)
-        let firstScan = lastSearched.contains(-.infinity)
-        urgent = min(cap, urgent + total * dt / (firstScan ? min(busyPeriod, Self.firstScanPeriod) : busyPeriod))
+        urgent = min(cap, urgent + total * dt / busyPeriod)
         routine = min(cap, routine + total * dt / stillPeriod)
         var picked: [ScanTile] = []
         func take(_ i: Int) -> Double {
