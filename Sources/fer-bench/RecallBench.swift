@@ -22,7 +22,7 @@ struct RecallBench: ParsableCommand {
     @OptionGroup var detection: DetectionOptions
     @Option(help: "Run the reference on every Nth frame only (1: every frame; recall counts those frames).") var referenceEvery = 1
     @Option(help: "Stop after N frames.") var frames: Int?
-    @Option(help: "Write per frame the reference boxes, ours (drawn) and the detection pass: {\"frame\":N,\"reference\":[...],\"ours\":[...],\"detected\":[...],\"jobs\":J,\"cascade_kwindows\":K,\"motion_regions\":M,\"scene_cut\":B}.") var dump: String?
+    @Option(help: "Write per frame the reference boxes, ours (drawn) and the detection pass: {\"frame\":N,\"reference\":[...],\"ours\":[...],\"detected\":[...],\"jobs\":J,\"cascade_kwindows\":K,\"motion_regions\":M,\"scene_cut\":B,\"ms\":T} (T: our milliseconds on that frame).") var dump: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -97,7 +97,7 @@ struct RecallBench: ParsableCommand {
                     line += ",\"detected\":\(BoxLine.array(p.faces)),\"jobs\":\(p.jobs),\"cascade_kwindows\":\(p.windows / 1000)"
                         + ",\"motion_regions\":\(p.motionRegions),\"scene_cut\":\(p.sceneCut)"
                 }
-                dumpLines.append(line + "}")
+                dumpLines.append(line + ",\"ms\":\(String(format: "%.2f", oursMs[frame.index]))}")
             }
             if !ref.isEmpty { perFrameRecall.append(Double(m) / Double(ref.count)) }
         }
