@@ -33,8 +33,9 @@ struct FerCam: ParsableCommand {
 
         Detection searches every face size at full resolution, as OpenCV's full-frame detection \
         does, but only where it pays: around each face it follows, plus a rolling scan of the whole \
-        frame (the first within a second of start-up; then where the picture changed first, whole \
-        every --busy-scan-period s while things move, every --scan-period s when still). A face is \
+        frame. The first frame and each scene cut are searched whole at once; after that, where the \
+        picture changed first, whole every --busy-scan-period s while things move, every \
+        --scan-period s when still. A face is \
         confirmed after --confirm-hits detections. The start-up log says which face sizes are searched.
 
         As a service (systemd/fer-cam@.service): --config FILE reads options from `key = value` lines \

@@ -20,8 +20,10 @@ import Testing
         var env = ProcessInfo.processInfo.environment
         env["V4L2VM_CACHE"] = TestPaths.packageRoot + "/.v4l2vm-cache"
         env["FERCAM"] = rel
-        return try runProcess(runInVM, options + ["--timeout", "150", "--env", "FERCAM=\(rel)", "--", "sh", "-c", command],
-                              environment: env, timeout: 400, directory: TestPaths.packageRoot)
+        // A bound against hangs, not a timing: the emulated VM ran the looped clip past 150 s
+        // (the old bound) beside a soak and a build on the same 2 cores.
+        return try runProcess(runInVM, options + ["--timeout", "360", "--env", "FERCAM=\(rel)", "--", "sh", "-c", command],
+                              environment: env, timeout: 480, directory: TestPaths.packageRoot)
     }
 
     private func probeLines(_ r: ProcessResult) -> [String] {
