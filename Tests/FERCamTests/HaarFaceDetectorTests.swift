@@ -126,4 +126,15 @@ import FERVision
         #expect(HaarFaceDetector.withoutNested([ear, beside], in: [big]) == [beside], "inside a followed face")
         #expect(HaarFaceDetector.withoutNested([same], in: [big]) == [same], "the followed face itself stays")
     }
+
+    /// A followed face is known to be a face: a new, larger box around it is the false hit
+    /// (and goes), not the followed face inside it (which stays).
+    @Test func aNewBoxAroundAFollowedFaceIsTheFalseHit() {
+        let small = Box(x: 1230, y: 740, width: 54, height: 54), other = Box(x: 1300, y: 800, width: 55, height: 55)
+        let falseHit = Box(x: 1150, y: 693, width: 259, height: 259)
+        let seenAgain = Box(x: 1232, y: 741, width: 53, height: 53)
+        #expect(HaarFaceDetector.withoutNested([falseHit, seenAgain], in: [small, other]) == [seenAgain])
+        // Without a followed face inside, the larger box wins as before.
+        #expect(HaarFaceDetector.withoutNested([falseHit, seenAgain]) == [falseHit])
+    }
 }
