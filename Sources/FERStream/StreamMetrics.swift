@@ -88,18 +88,25 @@ final class StreamMetrics: Sendable {
     func setMQTT(queued: Int, dropped: Int, published: Int, connected: Bool) {
         mqtt.withLock { m in
             if m == nil {
-                let r = registry
-                m = MQTTMetrics(
-                    queued: r.makeGauge(descriptor: .named("fer_mqtt_queued", help: "MQTT messages waiting for the broker.")),
-                    connected: r.makeGauge(descriptor: .named("fer_mqtt_connected", help: "1 while connected to the MQTT broker, else 0.")),
-                    dropped: r.makeCounter(descriptor: .named("fer_mqtt_dropped_total", help: "MQTT messages dropped because the queue was full (--mqtt-queue).")),
-                    published: r.makeCounter(descriptor: .named("fer_mqtt_published_total", help: "MQTT messages the broker acknowledged (QoS 1) or that were sent (QoS 0).")))
+                // Made under `stages`' lock, which text() holds: the registry's emit iterates
+                // its table out of the registry's own lock, and a metric made meanwhile writes
+                // it (ThreadSanitizer saw that race when the first MQTT report met a /metrics read).
+                m = stages.withLock { _ in makeMQTTMetrics() }
             }
             m!.queued.set(to: Double(queued))
             m!.connected.set(to: connected ? 1 : 0)
             if dropped > m!.seenDropped { m!.dropped.increment(by: Int64(dropped - m!.seenDropped)); m!.seenDropped = dropped }
             if published > m!.seenPublished { m!.published.increment(by: Int64(published - m!.seenPublished)); m!.seenPublished = published }
         }
+    }
+
+    private func makeMQTTMetrics() -> MQTTMetrics {
+        let r = registry
+        return MQTTMetrics(
+            queued: r.makeGauge(descriptor: .named("fer_mqtt_queued", help: "MQTT messages waiting for the broker.")),
+            connected: r.makeGauge(descriptor: .named("fer_mqtt_connected", help: "1 while connected to the MQTT broker, else 0.")),
+            dropped: r.makeCounter(descriptor: .named("fer_mqtt_dropped_total", help: "MQTT messages dropped because the queue was full (--mqtt-queue).")),
+            published: r.makeCounter(descriptor: .named("fer_mqtt_published_total", help: "MQTT messages the broker acknowledged (QoS 1) or that were sent (QoS 0).")))
     }
 
     func text() -> String { stages.withLock { _ in registry.emitToString() } }
