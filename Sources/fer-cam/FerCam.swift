@@ -174,6 +174,14 @@ struct FerCam: ParsableCommand {
         if case .images = spec { isStill = true }
         let config = pipelineConfig(stills: isStill)
         let window = show ? try WindowSink(holdAtEnd: isStill) : nil
+        // Signals are caught before anything announces itself (the stream, MQTT's `online`);
+        // a stop that comes before the pipeline exists stops it as soon as it does.
+        let stopRelay = StopRelay()
+        let signals = try StopSignals { sig in
+            logger.info("signal \(sig): stopping")
+            stopRelay.request()
+        }
+        defer { signals.cancel() }
         let streamWiring = try StreamWiring.start(stream, frameTimeoutMs: frameTimeout, logger: logger)
         defer { streamWiring?.stop() }
         OpenCVThreads.set(threads)
@@ -206,15 +214,13 @@ struct FerCam: ParsableCommand {
                                 sinks: sinks, config: config, logger: logger)
         let service = try ServiceWiring(pipeline: pipeline, processor: processor, log: log, configPath: configFile, logger: logger)
         streamWiring?.watch(pipeline)
-        let signals = try StopSignals { [pipeline] sig in
-            logger.info("signal \(sig): stopping")
+        stopRelay.attach { [pipeline] in
             service.stopping()
             pipeline.stop()
         }
         let keys = TerminalKeys { [pipeline] in pipeline.stop() }
         defer {
             keys.restore()
-            signals.cancel()
             service.cancel()
         }
         FreedMemory.release()   // what loading the model freed
