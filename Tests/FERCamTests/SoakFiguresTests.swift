@@ -83,10 +83,21 @@ import Testing
         try child.run()
         // SIGKILL: a child of a test thread inherits its blocked SIGTERM.
         defer { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        // Just after run() the child may not have exec'd yet, and its descriptors change until it
+        // has: read both counts once they agree twice in a row (a generous bound, not a timing).
+        let pid = child.processIdentifier
+        var kinds: [String: Int] = [:], fds: Int?, agreed = 0
+        let deadline = Date().addingTimeInterval(20)
+        while agreed < 2 && Date() < deadline {
+            kinds = ProcSampler.descriptorKinds(pid: pid)
+            fds = ProcSampler.sample(pid: pid, t: 0)?.fds
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+            agreed = comm.hasPrefix("sleep") && kinds.values.reduce(0, +) == fds ? agreed + 1 : 0
+            usleep(20_000)
+        }
         // It may inherit more (descriptors of this process without close-on-exec); these are its own.
-        let kinds = ProcSampler.descriptorKinds(pid: child.processIdentifier)
         #expect(kinds["/dev/null"] == 2 && kinds["pipe", default: 0] >= 1, "\(kinds)")
-        #expect(kinds.values.reduce(0, +) == ProcSampler.sample(pid: child.processIdentifier, t: 0)?.fds)
+        #expect(kinds.values.reduce(0, +) == fds, "\(kinds) against \(String(describing: fds)) in /proc/\(pid)/fd")
         #expect(ProcSampler.descriptorKinds(pid: Int32.max).isEmpty)
     }
 }
