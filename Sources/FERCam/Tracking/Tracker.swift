@@ -19,8 +19,9 @@ public struct TrackerConfig: Sendable, Equatable {
     /// Seconds unseen after which a confirmed track is no longer drawn (it keeps its id).
     public var showMissedSeconds: Double = 0.3
     /// Detections a track needs before it is confirmed (gets its id and its start event).
-    /// 1 only for still images, which are seen once.
-    public var minHits: Int = 3
+    /// 1 only for still images, which are seen once. 2, not 3: on short_hamilton_clip the third
+    /// hit cost 5 more boxes of new faces (recall 87.0 -> 89.6 %) with the same tracks and precision.
+    public var minHits: Int = 2
     /// Detection passes a tentative (unconfirmed) track may miss before it is dropped, silently.
     public var tentativeMaxMissed: Int = 1
     /// EMA weight of the newest probabilities (1 = no smoothing).
