@@ -154,7 +154,7 @@ final class DrawingSink: DetectionSink {
         _ = renderer.render(result, fps: nil)
         times.append(Double(MonotonicClock.nanos() - t0) / 1e6)
         events += result.events.count
-        try boxes?.write(frame: result.frame.index, boxes: result.faces.map(\.box))
+        try boxes?.write(frame: result.frame.index, boxes: result.drawnBoxes)
         return .proceed
     }
     func finish(finalEvents: [DetectionEvent]) throws(CamError) { events += finalEvents.count }

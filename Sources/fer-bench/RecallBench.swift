@@ -65,7 +65,7 @@ struct RecallBench: ParsableCommand {
             searched.append(Double(r.ranDetector ? detector.lastPass.windows : 0))
             if dump != nil && r.ranDetector { passes[frame.index] = detector.lastPass }
             timings.append(r.timings)
-            if frame.index % referenceEvery == 0 { ours[frame.index] = r.faces.map(\.box) }
+            if frame.index % referenceEvery == 0 { ours[frame.index] = r.drawnBoxes }
             for e in r.events where e.kind == .start { firstSeen[e.track] = frame.time }
             for f in r.faces {
                 let had = spans[f.id] ?? (frame.index, frame.index, 0, f.box)

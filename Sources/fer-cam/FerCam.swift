@@ -36,7 +36,8 @@ struct FerCam: ParsableCommand {
         frame. The first frame and each scene cut are searched whole at once; after that, where the \
         picture changed first, whole every --busy-scan-period s while things move, every \
         --scan-period s when still. A face is \
-        confirmed after --confirm-hits detections. The start-up log says which face sizes are searched.
+        outlined as soon as it is found, and labelled (its start event written) after \
+        --confirm-hits detections. The start-up log says which face sizes are searched.
 
         As a service (systemd/fer-cam@.service): --config FILE reads options from `key = value` lines \
         (keys are the long flags; the command line wins); a lost camera is reopened until it returns \

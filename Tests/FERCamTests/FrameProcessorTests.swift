@@ -1,4 +1,5 @@
-// FrameProcessor: detection schedule, one batch per frame, events in order, scene cuts.
+// FrameProcessor: detection schedule, one batch per frame, events in order, scene cuts,
+// new faces outlined before they are confirmed.
 import Testing
 @testable import FERCam
 import FERNet
@@ -79,5 +80,29 @@ import FERVision
         #expect(b.events.map(\.kind) == [.end, .start])
         #expect(b.events[0].track == 1 && b.events[0].frame == 0, "the end is stamped with the last frame the face was in")
         #expect(b.events[1].track == 2)
+    }
+
+    @Test func aNewFaceIsOutlinedFromItsFirstPassAndReportedOnceConfirmed() throws {
+        // Pass 0: a face and a one-pass false hit; passes 1-2: the face alone.
+        let face = Box(x: 4, y: 4, width: 20, height: 20), hit = Box(x: 40, y: 20, width: 20, height: 20)
+        let det = ScriptedDetector { call in call == 0 ? [face, hit] : [face] }
+        let cls = FakeClassifier()
+        var c = PipelineConfig()
+        c.detection.interval = 1
+        c.tracker.minHits = 2
+        let p = FrameProcessor(detector: det, classifier: cls, config: c)
+        let first = try p.process(blankFrame(index: 0))
+        #expect(first.faces.isEmpty, "nothing is confirmed from one detection")
+        #expect(Set(first.newFaces) == [face, hit], "both are outlined on the frame they are found on")
+        #expect(first.drawnBoxes.count == 2)
+        #expect(first.events.isEmpty)
+        #expect(cls.batches.isEmpty, "a new face is not classified before it is confirmed")
+        let second = try p.process(blankFrame(index: 1))
+        #expect(second.faces.map(\.box) == [face], "the second hit confirms the face")
+        #expect(second.newFaces.isEmpty, "the false hit, missed on this pass, is no longer outlined")
+        #expect(second.events.map(\.kind) == [.start])
+        let third = try p.process(blankFrame(index: 2))
+        #expect(third.newFaces.isEmpty && third.events.isEmpty)
+        #expect(p.finish().map(\.track) == [1], "the false hit never got an id or an event")
     }
 }

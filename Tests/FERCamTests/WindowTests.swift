@@ -27,6 +27,21 @@ import FERVision
         #expect((0..<60).contains { img[$0, 8] != frame.bgr[$0, 8] })
     }
 
+    @Test func overlayOutlinesANewFaceWithoutLabelOrBars() throws {
+        let frame = blankFrame(index: 3, width: 320, height: 240)
+        let new = Box(x: 100, y: 80, width: 60, height: 60)
+        let img = OverlayRenderer().render(FrameResult(frame: frame, faces: [], newFaces: [new], events: [], ranDetector: true,
+                                                       timings: StageTimings()), fps: nil)
+        #expect(img[100, 110] == .white && img[159, 110] == .white && img[130, 80] == .white && img[130, 139] == .white,
+                "a thin white outline on the box's edges")
+        #expect(img[102, 110] == frame.bgr[102, 110] && img[130, 110] == frame.bgr[130, 110], "one pixel thick, nothing inside")
+        var outside = 0   // changed pixels outside the box, below the status line
+        for y in 40..<img.height { for x in 0..<img.width where img[x, y] != frame.bgr[x, y] {
+            if !new.contains(x: Double(x), y: Double(y)) { outside += 1 }
+        } }
+        #expect(outside == 0, "no label or bars outside the box")
+    }
+
     @Test func windowShowsTheOverlayAndQuitsOnQ() throws {
         let tools = ["/usr/bin/xdotool", "/usr/bin/import"]
         for t in tools where !FileManager.default.isExecutableFile(atPath: t) {

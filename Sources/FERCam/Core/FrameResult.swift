@@ -1,6 +1,7 @@
 // What the processing stage hands to the sinks for one frame: the frame, the
-// faces it tracks (with smoothed probabilities), the events this frame caused,
-// and how long each stage took. Plain values, no behaviour.
+// faces it tracks (with smoothed probabilities), the faces just found and not
+// yet confirmed, the events this frame caused, and how long each stage took.
+// Plain values, no behaviour.
 import FERNet
 import FERVision
 
@@ -37,21 +38,29 @@ public struct StageTimings: Sendable, Equatable {
 public struct FrameResult: Sendable {
     public var frame: Frame
     public var faces: [TrackedFace]
+    /// Faces found on this frame's detection pass that are not confirmed yet (in frame pixels):
+    /// no id, no emotion, no events. The overlay outlines them, so a face is drawn from the frame
+    /// it is first found on; a one-pass false hit is outlined once and never reported.
+    public var newFaces: [Box]
     public var events: [DetectionEvent]
     public var ranDetector: Bool
     public var timings: StageTimings
     /// Frames dropped by the ring so far (cumulative).
     public var droppedFrames: Int
 
-    public init(frame: Frame, faces: [TrackedFace], events: [DetectionEvent], ranDetector: Bool,
+    public init(frame: Frame, faces: [TrackedFace], newFaces: [Box] = [], events: [DetectionEvent], ranDetector: Bool,
                 timings: StageTimings, droppedFrames: Int = 0) {
         self.frame = frame
         self.faces = faces
+        self.newFaces = newFaces
         self.events = events
         self.ranDetector = ranDetector
         self.timings = timings
         self.droppedFrames = droppedFrames
     }
+
+    /// Every box the overlay draws: the followed faces, then the new ones.
+    public var drawnBoxes: [Box] { faces.map(\.box) + newFaces }
 }
 
 enum TopScore {

@@ -1,7 +1,7 @@
 // Draws the overlay for one processed frame onto a copy of its BGR image:
 // per face a box in the emotion's colour, "#id emotion score" above it and
-// seven probability bars under it; the fps and dropped-frame count in the
-// corner. Pure drawing (FERVision.Drawing); it shows nothing.
+// seven probability bars under it; a thin white outline round each face just
+// found and not yet confirmed; the fps and dropped-frame count in the corner. Pure drawing (FERVision.Drawing); it shows nothing.
 import FERNet
 import FERVision
 
@@ -23,6 +23,9 @@ public struct OverlayRenderer: Sendable {
         var img = result.frame.bgr
         let (fw, fh) = (img.width, img.height)
         // Boxes and bars first, labels last so no panel hides a label.
+        for box in result.newFaces {
+            Drawing.rectangle(&img, box.clamped(to: fw, height: fh), color: .white, thickness: 1)
+        }
         for face in result.faces {
             let box = face.box.clamped(to: fw, height: fh)
             Drawing.rectangle(&img, box, color: Self.colors[face.emotion.rawValue], thickness: face.detectedNow ? 2 : 1)

@@ -2,7 +2,7 @@
 // to run the detector on this frame (every `interval` frames, and on a scene
 // cut), hand it the tracks' predicted boxes, associate its boxes with tracks,
 // classify all confirmed faces seen on the frame in one batch, smooth, and
-// derive events. No threads and no I/O: Pipeline
+// derive events (confirmed faces only; new ones are handed on as boxes). No threads and no I/O: Pipeline
 // runs it on its inference thread, tests and benchmarks call it directly.
 import FERNet
 import FERVision
@@ -99,12 +99,14 @@ public final class FrameProcessor {
             guard t.confirmed, frame.time - t.lastSeen <= config.tracker.showMissedSeconds, let p = t.probabilities else { return nil }
             return TrackedFace(id: t.id, box: t.box, probabilities: p, detectedNow: t.detectedNow)
         }
+        // Outlined, not reported: faces this pass found that still wait for their confirming hit.
+        let newFaces = tracker.tracks.filter { !$0.confirmed && $0.detectedNow }.map(\.box)
         var events = pendingCutEvents
         pendingCutEvents = []
         events += rules.events(frame: frame, faces: faces, ended: ended)
         timings.track += Double(MonotonicClock.nanos() - c1) / 1e6
         lastFrame = frame
-        return FrameResult(frame: frame, faces: faces, events: events, ranDetector: due, timings: timings)
+        return FrameResult(frame: frame, faces: faces, newFaces: newFaces, events: events, ranDetector: due, timings: timings)
     }
 
     private var pendingCutEvents: [DetectionEvent] = []
