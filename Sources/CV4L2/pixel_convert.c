@@ -1,9 +1,9 @@
 // Pixel-format conversions of one captured V4L2 frame into the daemon's two
-// images: 8-bit gray (w*h) and packed BGR (w*h*3), BT.601 limited range.
-// Formats: YUYV, UYVY, NV12, NV21, YU12, YV12, GREY, RGB24, BGR24. No device
-// access and no allocation; everything else (MJPEG, Bayer, ...) is converted by
-// libv4l2 to BGR24 before it reaches here.
-#include "pixel_convert.h"
+// images: 8-bit gray (w*h) and, when asked for, packed BGR (w*h*3), BT.601
+// limited range. Formats: YUYV, UYVY, NV12, NV21, YU12, YV12, GREY, RGB24,
+// BGR24. No device access and no allocation; everything else (MJPEG, Bayer,
+// ...) is converted by libv4l2 to BGR24 before it reaches here.
+#include "CV4L2.h"
 
 #include <linux/videodev2.h>
 #include <string.h>
@@ -22,7 +22,12 @@ static void convert_packed422(const uint8_t *src, uint32_t bpl, uint32_t w, uint
                               int yo, int uo, int vo, uint8_t *gray, uint8_t *bgr) {
     for (uint32_t r = 0; r < h; r++) {
         const uint8_t *s = src + (size_t)r * bpl;
-        uint8_t *g = gray + (size_t)r * w, *o = bgr + (size_t)r * w * 3;
+        uint8_t *g = gray + (size_t)r * w;
+        if (!bgr) {
+            for (uint32_t x = 0; x < w; x++) g[x] = s[2 * (size_t)x + yo];   // Y every 2 bytes
+            continue;
+        }
+        uint8_t *o = bgr + (size_t)r * w * 3;
         for (uint32_t x = 0; x + 1 < w; x += 2, s += 4) {
             int u = s[uo], v = s[vo];
             g[x] = s[yo]; g[x + 1] = s[yo + 2];
@@ -40,8 +45,10 @@ static void convert_420(const uint8_t *y, uint32_t ybpl, const uint8_t *u, const
     for (uint32_t r = 0; r < h; r++) {
         const uint8_t *yr = y + (size_t)r * ybpl;
         const uint8_t *ur = u + (size_t)(r / 2) * cbpl, *vr = v + (size_t)(r / 2) * cbpl;
-        uint8_t *g = gray + (size_t)r * w, *o = bgr + (size_t)r * w * 3;
+        uint8_t *g = gray + (size_t)r * w;
         memcpy(g, yr, w);
+        if (!bgr) continue;
+        uint8_t *o = bgr + (size_t)r * w * 3;
         for (uint32_t x = 0; x < w; x++) {
             size_t ci = (size_t)(x / 2) * step;
             yuv_to_bgr(yr[x], ur[ci], vr[ci], o + x * 3);
@@ -49,11 +56,11 @@ static void convert_420(const uint8_t *y, uint32_t ybpl, const uint8_t *u, const
     }
 }
 
-static void bgr_to_gray(const uint8_t *bgr, uint32_t w, uint32_t h, uint8_t *gray) {
-    size_t n = (size_t)w * h;
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *p = bgr + i * 3;   // Y = 0.114 B + 0.587 G + 0.299 R (fixed point)
-        gray[i] = (uint8_t)((p[0] * 1868 + p[1] * 9617 + p[2] * 4899 + 8192) >> 14);
+// One row of n packed pixels to gray; b and r are the offsets of blue and red (BGR: 0, 2; RGB: 2, 0).
+static void row_to_gray(const uint8_t *px, uint32_t n, int b, int r, uint8_t *gray) {
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *p = px + (size_t)i * 3;   // Y = 0.114 B + 0.587 G + 0.299 R (fixed point)
+        gray[i] = (uint8_t)((p[b] * 1868 + p[1] * 9617 + p[r] * 4899 + 8192) >> 14);
     }
 }
 
@@ -87,8 +94,9 @@ int fc_pixel_convert(const fc_v4l2_info *in, const uint8_t *src, size_t len, uin
         if (len < (size_t)bpl * h) return -1;
         for (uint32_t r = 0; r < h; r++) {
             const uint8_t *s = src + (size_t)r * bpl;
-            uint8_t *g = gray + (size_t)r * w, *o = bgr + (size_t)r * w * 3;
-            memcpy(g, s, w);
+            memcpy(gray + (size_t)r * w, s, w);
+            if (!bgr) continue;
+            uint8_t *o = bgr + (size_t)r * w * 3;
             for (uint32_t x = 0; x < w; x++) o[3 * x] = o[3 * x + 1] = o[3 * x + 2] = s[x];
         }
         return 0;
@@ -97,11 +105,12 @@ int fc_pixel_convert(const fc_v4l2_info *in, const uint8_t *src, size_t len, uin
         int swap = in->stream_fourcc == V4L2_PIX_FMT_RGB24;
         for (uint32_t r = 0; r < h; r++) {
             const uint8_t *s = src + (size_t)r * bpl;
+            row_to_gray(s, w, swap ? 2 : 0, swap ? 0 : 2, gray + (size_t)r * w);
+            if (!bgr) continue;
             uint8_t *o = bgr + (size_t)r * w * 3;
             if (!swap) memcpy(o, s, (size_t)w * 3);
             else for (uint32_t x = 0; x < w; x++) { o[3*x] = s[3*x+2]; o[3*x+1] = s[3*x+1]; o[3*x+2] = s[3*x]; }
         }
-        bgr_to_gray(bgr, w, h, gray);
         return 0;
     }
     default:

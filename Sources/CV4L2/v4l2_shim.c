@@ -4,7 +4,6 @@
 // by libv4l2. No policy here: errors are returned as codes + message.
 #define _GNU_SOURCE
 #include "CV4L2.h"
-#include "pixel_convert.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -373,7 +372,7 @@ fc_v4l2_status fc_v4l2_read(fc_v4l2_device *dev, int timeout_ms,
                             double *timestamp, uint32_t *sequence) {
     if (!dev || !dev->streaming) { set_error("read: device is not streaming"); return FC_V4L2_INVALID; }
     size_t npix = (size_t)dev->info.width * dev->info.height;
-    if (gray_size < npix || bgr_size < npix * 3) {
+    if (gray_size < npix || (bgr && bgr_size < npix * 3)) {
         set_error("read: buffers too small for %ux%u", dev->info.width, dev->info.height);
         return FC_V4L2_INVALID;
     }

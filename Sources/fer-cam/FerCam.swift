@@ -192,7 +192,8 @@ struct FerCam: ParsableCommand {
         let cascadePath = try DetectionOptions.cascadePath(flag: cascade)
         let detector = try HaarFaceDetector(cascadePath: cascadePath, config: config.detection)
         detector.onPlan = { logger.info("\($0)") }
-        let input = try spec.openForService(camera: cameraRequest(), pace: pace ?? (show || spec == .test),
+        // BGR is converted from the camera only for what draws: the window and the stream.
+        let input = try spec.openForService(camera: cameraRequest(color: show || streamWiring != nil), pace: pace ?? (show || spec == .test),
                                             fault: testFault.map { (f) throws(CamError) in try TestFault.parse(f) })
         logger.info("source \(input.summary)")
         logger.info("model \(modelPath), cascade \(cascadePath), threads \(threads)")
@@ -232,8 +233,9 @@ struct FerCam: ParsableCommand {
         logger.info("done: \(h.framesCaptured) frames captured, \(h.framesProcessed) processed, \(h.framesDropped) dropped, \(h.eventsEmitted) events")
     }
 
-    private func cameraRequest() -> V4L2Request {
+    private func cameraRequest(color: Bool = true) -> V4L2Request {
         var r = V4L2Request()
+        r.color = color
         let (w, h) = (try? Self.parseSize(size)) ?? (640, 480)
         r.width = w
         r.height = h

@@ -1,6 +1,6 @@
 // Plain C interface of the libv4l2 capture shim: open a capture node, negotiate
 // size / rate / pixel format, stream through mmap buffers, and hand each frame
-// back as an 8-bit gray plane plus a BGR24 image with the driver's timestamp.
+// back as an 8-bit gray plane plus (when asked) a BGR24 image with the driver's timestamp.
 // It does no image processing beyond pixel-format conversion and holds no
 // policy (which device, what to do on errors): that lives in Swift (FERCam).
 #pragma once
@@ -62,13 +62,19 @@ fc_v4l2_status fc_v4l2_configure(fc_v4l2_device *dev, uint32_t width, uint32_t h
 fc_v4l2_status fc_v4l2_start(fc_v4l2_device *dev, uint32_t buffers);
 
 /// Waits up to timeout_ms for the next frame, converts it into `gray`
-/// (height*width bytes, stride width) and `bgr` (height*width*3, stride width*3)
-/// and requeues the buffer. `timestamp` is the driver's time in seconds
+/// (height*width bytes, stride width) and `bgr` (height*width*3, stride width*3;
+/// NULL: gray only, when nothing draws) and requeues the buffer. `timestamp` is the driver's time in seconds
 /// (see info.timestamp_monotonic), `sequence` the driver's frame counter.
 fc_v4l2_status fc_v4l2_read(fc_v4l2_device *dev, int timeout_ms,
                             uint8_t *gray, size_t gray_size,
                             uint8_t *bgr, size_t bgr_size,
                             double *timestamp, uint32_t *sequence);
+
+/// The conversion fc_v4l2_read applies: one frame of `in->stream_fourcc` (len
+/// bytes at src, rows of in->bytes_per_line) into gray (width*height) and bgr
+/// (width*height*3; NULL: gray only). Returns 0, -1 when the buffer is shorter
+/// than the format needs, -2 for a format it does not convert. No device access.
+int fc_pixel_convert(const fc_v4l2_info *in, const uint8_t *src, size_t len, uint8_t *gray, uint8_t *bgr);
 
 /// Wakes a blocked fc_v4l2_read (from another thread); it returns
 /// FC_V4L2_INTERRUPTED. Safe to call at any time before fc_v4l2_close.

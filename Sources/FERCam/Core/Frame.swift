@@ -1,6 +1,7 @@
 // The one frame type that travels the whole pipeline: a gray plane for
-// detection and classification, a BGR image for drawing and streaming, and
-// where / when it came from. Faces are boxes into it, never copies of it.
+// detection and classification, a BGR image for drawing and streaming (made
+// only when something draws), and where / when it came from. Faces are boxes
+// into it, never copies of it.
 import Foundation
 import FERVision
 
@@ -22,12 +23,14 @@ public struct Frame: Sendable {
     public var sequence: Int
     /// (H, W) 8-bit luminance.
     public var gray: GrayImage
-    /// (H, W, 3) BGR, same size as gray.
-    public var bgr: BGRImage
+    /// (H, W, 3) BGR as the source delivered it, same size as gray; nil when the source made
+    /// none because nothing draws (a camera with no window and no stream converts gray alone).
+    public var color: BGRImage?
 
+    /// bgr: nil when the source made no colour image (see `color`).
     public init(index: Int, time: Double, wallTime: Date = Date(), monotonicNanos: UInt64 = MonotonicClock.nanos(),
-                source: String, sequence: Int = 0, gray: GrayImage, bgr: BGRImage) {
-        precondition(gray.width == bgr.width && gray.height == bgr.height, "gray and BGR planes differ in size")
+                source: String, sequence: Int = 0, gray: GrayImage, bgr: BGRImage?) {
+        if let bgr { precondition(gray.width == bgr.width && gray.height == bgr.height, "gray and BGR planes differ in size") }
         self.index = index
         self.time = time
         self.wallTime = wallTime
@@ -35,8 +38,12 @@ public struct Frame: Sendable {
         self.source = source
         self.sequence = sequence
         self.gray = gray
-        self.bgr = bgr
+        self.color = bgr
     }
+
+    /// (H, W, 3) the picture to draw on: `color`, or the gray plane in three channels when the
+    /// source made no colour image.
+    public var bgr: BGRImage { color ?? BGRImage(gray: gray) }
 
     public var width: Int { gray.width }
     public var height: Int { gray.height }

@@ -1,8 +1,9 @@
 // FrameSource over a V4L2 capture node through the CV4L2 shim (libv4l2, mmap
 // streaming). Opens, negotiates size / rate / pixel format, and turns each
-// dequeued buffer into a Frame with the driver's timestamp. Errors map to
-// sysexits: missing node 66 (with the list of cameras that do exist), busy,
-// not a capture device, no usable format, stopped delivering, unplugged: 69.
+// dequeued buffer into a Frame with the driver's timestamp, converted once into
+// planes the frame owns. Errors map to sysexits: missing node 66 (with the list
+// of cameras that do exist), busy, not a capture device, no usable format,
+// stopped delivering, unplugged: 69.
 import CV4L2
 import Foundation
 import FERVision
@@ -18,6 +19,9 @@ public struct V4L2Request: Sendable, Equatable {
     /// first frame gets three times as long: cameras warm up).
     public var frameTimeoutMs: Int = 1000
     public var buffers: Int = 4
+    /// Convert each frame to BGR as well as gray. Off when nothing draws (no window, no
+    /// stream): the camera's pixels are then converted to gray alone.
+    public var color: Bool = true
     public init() {}
 }
 
@@ -45,8 +49,6 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
     private let device: OpaquePointer
     private let request: V4L2Request
     private var index = 0
-    private var gray: [UInt8]     // (H, W) scratch the shim writes into
-    private var bgr: [UInt8]      // (H, W, 3)
     private let monotonicTimestamps: Bool
 
     public var summary: String { negotiated.description }
@@ -96,8 +98,6 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
         device = handle
         monotonicTimestamps = info.timestamp_monotonic != 0
         let w = Int(info.width), h = Int(info.height)
-        gray = [UInt8](repeating: 0, count: w * h)
-        bgr = [UInt8](repeating: 0, count: w * h * 3)
         negotiated = V4L2Negotiated(
             device: path,
             driver: V4L2Source.string(info.driver),
@@ -116,10 +116,22 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
         let timeout = index == 0 ? request.frameTimeoutMs * 3 : request.frameTimeoutMs
         var ts = 0.0
         var seq: UInt32 = 0
-        let st = gray.withUnsafeMutableBufferPointer { g in
-            bgr.withUnsafeMutableBufferPointer { b in
-                fc_v4l2_read(device, Int32(timeout), g.baseAddress, g.count, b.baseAddress, b.count, &ts, &seq)
+        let w = negotiated.width, h = negotiated.height
+        // Fresh planes for each frame, which the shim fills straight from the driver's mmap buffer
+        // and the frame then owns: the one copy. (A scratch buffer kept here was shared with the
+        // last frame, still in the ring, so the next read copied it again before overwriting it.)
+        var st = FC_V4L2_OK
+        var bgr: [UInt8]?                                                       // (H, W, 3), when request.color
+        let gray = [UInt8](unsafeUninitializedCapacity: w * h) { g, gCount in   // (H, W)
+            if request.color {
+                bgr = [UInt8](unsafeUninitializedCapacity: w * h * 3) { b, bCount in
+                    st = fc_v4l2_read(device, Int32(timeout), g.baseAddress, g.count, b.baseAddress, b.count, &ts, &seq)
+                    bCount = w * h * 3
+                }
+            } else {
+                st = fc_v4l2_read(device, Int32(timeout), g.baseAddress, g.count, nil, 0, &ts, &seq)
             }
+            gCount = w * h
         }
         if st == FC_V4L2_INTERRUPTED { return nil }
         guard st == FC_V4L2_OK else {
@@ -130,12 +142,11 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
         let now = MonotonicClock.nanos()
         var captured = now
         if monotonicTimestamps, ts > 0, UInt64(ts * 1e9) <= now { captured = UInt64(ts * 1e9) }
-        let w = negotiated.width, h = negotiated.height
         let frame: Frame
         do {
             frame = Frame(index: index, time: ts, wallTime: Date(), monotonicNanos: captured, source: name,
                           gray: try GrayImage(width: w, height: h, pixels: gray),
-                          bgr: try BGRImage(width: w, height: h, pixels: bgr))
+                          bgr: try bgr.map { (b) throws(VisionError) in try BGRImage(width: w, height: h, pixels: b) })
         } catch {
             throw .internalError("\(name): frame buffer: \(error)")
         }
