@@ -3,8 +3,9 @@
 // the reference of ../shared/media/README.md). Runs FrameProcessor frame by
 // frame on the file (unpaced, decode not counted), then the reference on the
 // same frames, matches boxes (IoU >= 0.5) and prints recall, precision and the
-// milliseconds per frame of both. The drawn boxes are what counts: confirmed
-// tracks, as the overlay shows them.
+// milliseconds per frame of both, and how long each new face waited for its
+// start event (StartDelay). The drawn boxes are what counts: confirmed tracks
+// and the new faces outlined before they are confirmed, as the overlay shows them.
 import ArgumentParser
 import FERCam
 import FERCommandLine
@@ -54,6 +55,8 @@ struct RecallBench: ParsableCommand {
         var settledMs: [Double] = []   // frames after the first second: past the start-up scan
         var passes: [Int: DetectionPass] = [:]   // --dump: what each detection pass did
         var firstSeen: [Int: Double] = [:]   // track id -> time of its start event
+        var starts: [Int: (frame: Int, box: Box)] = [:]   // track id -> its start's frame and box
+        var times: [Int: Double] = [:]   // frame index -> seconds
         var spans: [Int: (first: Int, last: Int, frames: Int, box: Box)] = [:]   // track id -> frames drawn, last box
         var source = try VideoFileSource(path: self.source, pace: false)
         while let frame = try source.next() {
@@ -66,7 +69,11 @@ struct RecallBench: ParsableCommand {
             if dump != nil && r.ranDetector { passes[frame.index] = detector.lastPass }
             timings.append(r.timings)
             if frame.index % referenceEvery == 0 { ours[frame.index] = r.drawnBoxes }
-            for e in r.events where e.kind == .start { firstSeen[e.track] = frame.time }
+            times[frame.index] = frame.time
+            for e in r.events where e.kind == .start {
+                firstSeen[e.track] = frame.time
+                if let f = r.faces.first(where: { $0.id == e.track }) { starts[e.track] = (frame.index, f.box) }
+            }
             for f in r.faces {
                 let had = spans[f.id] ?? (frame.index, frame.index, 0, f.box)
                 spans[f.id] = (had.first, frame.index, had.frames + 1, f.box)
@@ -78,6 +85,7 @@ struct RecallBench: ParsableCommand {
         var refMs: [Double] = []
         var tally = BoxRecall(), settled = BoxRecall()   // settled: frames after the first second (start-up)
         var perFrameRecall: [Double] = []
+        var refBoxes: [Int: [Box]] = [:]   // reference frame index -> the reference's boxes
         var dumpLines: [String] = []
         source = try VideoFileSource(path: self.source, pace: false)
         while let frame = try source.next() {
@@ -89,6 +97,7 @@ struct RecallBench: ParsableCommand {
                 throw .internalError("reference detection: \(error)")
             }
             refMs.append(Double(MonotonicClock.nanos() - t0) / 1e6)
+            refBoxes[frame.index] = ref
             let m = tally.add(reference: ref, found: ours[frame.index] ?? [])
             if frame.time >= 1 { settled.add(reference: ref, found: ours[frame.index] ?? []) }
             if dump != nil {
@@ -107,6 +116,9 @@ struct RecallBench: ParsableCommand {
                 throw .configuration("--dump \(dump): cannot write the file (does its directory exist?)")
             }
         }
+        // From a face's first reference frame to its start event, per track the reference saw.
+        let delayByTrack = starts.compactMapValues { StartDelay.seconds(startFrame: $0.frame, box: $0.box, reference: refBoxes, times: times) }
+        let delays = Array(delayByTrack.values)
         let result: [String: Any] = [
             "benchmark": "recall", "source": self.source, "threads": threads, "detection": detection.summary,
             "plan": planLine, "frames": oursMs.count, "reference_frames": tally.frames,
@@ -121,9 +133,11 @@ struct RecallBench: ParsableCommand {
             "stages_mean_ms": ["detect": Stats.mean(timings.map(\.detect)), "classify": Stats.mean(timings.map(\.classify)),
                                "track": Stats.mean(timings.map(\.track))],
             "tracks_started": firstSeen.count,
+            "start_delay_s": ["tracks": delays.count, "mean": Stats.mean(delays), "p99": Stats.percentile(delays, 99), "max": delays.max() ?? 0],
             "tracks": spans.keys.sorted().map { id in
                 let s = spans[id]!
-                return ["id": id, "first_frame": s.first, "last_frame": s.last, "frames": s.frames, "last_box": [s.box.x, s.box.y, s.box.width, s.box.height]]
+                return ["id": id, "first_frame": s.first, "last_frame": s.last, "frames": s.frames, "last_box": [s.box.x, s.box.y, s.box.width, s.box.height],
+                        "start_delay_s": delayByTrack[id].map { $0 as Any } ?? NSNull()]
             },
             "peak_rss_mb": Stats.peakRSSMegabytes(),
         ]
