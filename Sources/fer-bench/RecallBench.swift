@@ -54,7 +54,6 @@ struct RecallBench: ParsableCommand {
         var oursMs: [Double] = [], searched: [Double] = [], timings: [StageTimings] = []
         var settledMs: [Double] = []   // frames after the first second: past the start-up scan
         var passes: [Int: DetectionPass] = [:]   // --dump: what each detection pass did
-        var firstSeen: [Int: Double] = [:]   // track id -> time of its start event
         var starts: [Int: (frame: Int, box: Box)] = [:]   // track id -> its start's frame and box
         var times: [Int: Double] = [:]   // frame index -> seconds
         var spans: [Int: (first: Int, last: Int, frames: Int, box: Box)] = [:]   // track id -> frames drawn, last box
@@ -71,7 +70,6 @@ struct RecallBench: ParsableCommand {
             if frame.index % referenceEvery == 0 { ours[frame.index] = r.drawnBoxes }
             times[frame.index] = frame.time
             for e in r.events where e.kind == .start {
-                firstSeen[e.track] = frame.time
                 if let f = r.faces.first(where: { $0.id == e.track }) { starts[e.track] = (frame.index, f.box) }
             }
             for f in r.faces {
@@ -132,7 +130,7 @@ struct RecallBench: ParsableCommand {
             "cascade_kwindows_per_frame": Stats.mean(searched) / 1000,
             "stages_mean_ms": ["detect": Stats.mean(timings.map(\.detect)), "classify": Stats.mean(timings.map(\.classify)),
                                "track": Stats.mean(timings.map(\.track))],
-            "tracks_started": firstSeen.count,
+            "tracks_started": starts.count,
             "start_delay_s": ["tracks": delays.count, "mean": Stats.mean(delays), "p99": Stats.percentile(delays, 99), "max": delays.max() ?? 0],
             "tracks": spans.keys.sorted().map { id in
                 let s = spans[id]!
@@ -147,7 +145,7 @@ struct RecallBench: ParsableCommand {
         } else {
             print(String(format: "recall %.1f %%, precision %.1f %% (%d of %d reference boxes, %d frames); ours %.1f ms/frame (p99 %.1f), reference %.1f ms/frame; %d tracks",
                          100 * tally.recall, 100 * tally.precision, tally.matched, tally.referenceBoxes, tally.frames,
-                         Stats.mean(oursMs), Stats.percentile(oursMs, 99), Stats.mean(refMs), firstSeen.count))
+                         Stats.mean(oursMs), Stats.percentile(oursMs, 99), Stats.mean(refMs), starts.count))
         }
     }
 }

@@ -1,7 +1,8 @@
 // Draws the overlay for one processed frame onto a copy of its BGR image:
 // per face a box in the emotion's colour, "#id emotion score" above it and
 // seven probability bars under it; a thin white outline round each face just
-// found and not yet confirmed; the fps and dropped-frame count in the corner. Pure drawing (FERVision.Drawing); it shows nothing.
+// found and not yet confirmed; the fps and dropped-frame count in the corner.
+// Pure drawing (FERVision.Drawing); it shows nothing.
 import FERNet
 import FERVision
 

@@ -121,15 +121,12 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
         // and the frame then owns: the one copy. (A scratch buffer kept here was shared with the
         // last frame, still in the ring, so the next read copied it again before overwriting it.)
         var st = FC_V4L2_OK
-        var bgr: [UInt8]?                                                       // (H, W, 3), when request.color
+        let color = request.color
+        var bgr: [UInt8] = []                                                   // (H, W, 3); empty without color
         let gray = [UInt8](unsafeUninitializedCapacity: w * h) { g, gCount in   // (H, W)
-            if request.color {
-                bgr = [UInt8](unsafeUninitializedCapacity: w * h * 3) { b, bCount in
-                    st = fc_v4l2_read(device, Int32(timeout), g.baseAddress, g.count, b.baseAddress, b.count, &ts, &seq)
-                    bCount = w * h * 3
-                }
-            } else {
-                st = fc_v4l2_read(device, Int32(timeout), g.baseAddress, g.count, nil, 0, &ts, &seq)
+            bgr = [UInt8](unsafeUninitializedCapacity: color ? w * h * 3 : 0) { b, bCount in
+                st = fc_v4l2_read(device, Int32(timeout), g.baseAddress, w * h, color ? b.baseAddress : nil, b.count, &ts, &seq)
+                bCount = color ? w * h * 3 : 0
             }
             gCount = w * h
         }
@@ -146,7 +143,7 @@ public final class V4L2Source: FrameSource, @unchecked Sendable {
         do {
             frame = Frame(index: index, time: ts, wallTime: Date(), monotonicNanos: captured, source: name,
                           gray: try GrayImage(width: w, height: h, pixels: gray),
-                          bgr: try bgr.map { (b) throws(VisionError) in try BGRImage(width: w, height: h, pixels: b) })
+                          bgr: color ? try BGRImage(width: w, height: h, pixels: bgr) : nil)
         } catch {
             throw .internalError("\(name): frame buffer: \(error)")
         }
