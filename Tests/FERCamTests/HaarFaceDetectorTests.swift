@@ -137,4 +137,21 @@ import FERVision
         // Without a followed face inside, the larger box wins as before.
         #expect(HaarFaceDetector.withoutNested([falseHit, seenAgain]) == [falseHit])
     }
+
+    /// One face found by two size bands: the band that owns its size decides its box, the
+    /// other band's margin hit only stands in when nothing else found it; track searches first.
+    @Test func theBandThatOwnsAFaceSizeDecidesItsBox() {
+        let plan = ScanPlan(width: 640, height: 480, minFace: 30, maxFace: 0, window: 24)
+        let band1 = plan.tiles.first { $0.band == 1 }!.job, band2 = plan.tiles.first { $0.band == 2 }!.job
+        let owned = Box(x: 94, y: 203, width: 180, height: 180), marginHit = Box(x: 70, y: 172, width: 236, height: 236)
+        #expect(band1.owns(side: 180) && !band2.owns(side: 236) && band2.owns(side: 300))
+        // The coarser band's job ran first (job order), yet its margin box is ranked last.
+        let ranked = HaarFaceDetector.byAuthority([[marginHit], [owned]], jobs: [band2, band1], trackJobs: 0)
+        #expect(HaarFaceDetector.merged(ranked) == [owned])
+        #expect(HaarFaceDetector.merged(HaarFaceDetector.byAuthority([[marginHit], []], jobs: [band2, band1], trackJobs: 0)) == [marginHit],
+                "alone, a margin hit still counts")
+        let track = DetectionJob(region: Box(x: 0, y: 150, width: 330, height: 330), minFace: 115, maxFace: 283, minNeighbors: 3)
+        let followed = Box(x: 90, y: 200, width: 200, height: 200)
+        #expect(HaarFaceDetector.merged(HaarFaceDetector.byAuthority([[followed], [owned]], jobs: [track, band1], trackJobs: 1)) == [followed])
+    }
 }

@@ -118,6 +118,16 @@ import FERVision
         #expect(Double(cost) > 0.8 * half && Double(cost) < 1.2 * half, "7.5 s of a 15-s still period searched \(cost) of \(plan.totalCost)")
     }
 
+    @Test func motionEverywhereCostsTheBusyPaceAlone() {
+        // The urgent scans keep every tile fresh: the routine (still) pace adds nothing on top.
+        let scan = RollingScan(plan: plan, busyPeriod: 2, stillPeriod: 15)
+        var cost = 0
+        var t = 0.0
+        while t < 10 { cost += scan.next(now: t, motion: [Box(x: 0, y: 0, width: 1920, height: 1080)]).reduce(0) { $0 + $1.cost }; t += 1 / fps }
+        let scans = Double(cost) / Double(plan.totalCost)
+        #expect(scans > 4.5 && scans < 5.25, "10 s of motion everywhere searched \(scans) full scans; the busy pace is 5 (and 0.67 more would be the still pace on top)")
+    }
+
     @Test(arguments: [nil, Box(x: 0, y: 0, width: 800, height: 1080)])
     func everyTileIsSearchedWithinTheStillPeriod(moving: Box?) {
         // A still scene, or motion over the left part only: every tile, moving or not, is

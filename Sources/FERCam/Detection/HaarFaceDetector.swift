@@ -88,6 +88,7 @@ public final class HaarFaceDetector: FaceDetector {
         var jobs: [DetectionJob]
         var motionRegions = 0
         var sceneCut = false
+        var trackJobs = 0   // jobs[0..<trackJobs] search around followed faces
         restedTracks = []
         if config.stills || !config.trackROI {
             // A photo has time; --no-track-roi is the baseline.
@@ -102,6 +103,7 @@ public final class HaarFaceDetector: FaceDetector {
             let resting = tracked.filter { $0.confirmed && $0.missed == 0 && (passes + abs($0.id)) % Self.trackRestEvery != 0 }
             restedTracks = Set(resting.map(\.id))
             jobs = tracked.filter { !restedTracks.contains($0.id) }.compactMap { trackJob($0, plan: scan.plan) }
+            trackJobs = jobs.count
             let cut = config.motionGate && gate.changedFraction > Self.sceneCutFraction && frame.time - lastCut >= Self.minCutInterval
             if fresh || cut {
                 if cut { lastCut = frame.time }
@@ -115,7 +117,7 @@ public final class HaarFaceDetector: FaceDetector {
                 jobs += scan.next(now: frame.time, motion: motion).map(\.job)
             }
         }
-        let found = try run(jobs, on: frame.gray)
+        let found = Self.byAuthority(try run(jobs, on: frame.gray), jobs: jobs, trackJobs: trackJobs)
         let faces = Self.withoutNested(Self.merged(found), in: tracked.filter(\.confirmed).map(\.box))
         lastPass = DetectionPass(jobs: jobs.count, windows: jobs.reduce(0) { $0 + windows($1) },
                                  motionRegions: motionRegions, boxes: found.count, sceneCut: sceneCut, faces: faces)
@@ -186,11 +188,11 @@ public final class HaarFaceDetector: FaceDetector {
     }
 
     /// Runs the jobs, on one thread or spread over the searchers (largest jobs first), and
-    /// returns the boxes in job order either way (so merging keeps the same ones).
-    private func run(_ jobs: [DetectionJob], on gray: GrayImage) throws(CamError) -> [Box] {
+    /// returns each job's boxes, in job order either way (so merging keeps the same ones).
+    private func run(_ jobs: [DetectionJob], on gray: GrayImage) throws(CamError) -> [[Box]] {
         if searchers.count == 1 || jobs.count < 2 {
-            var out: [Box] = []
-            for j in jobs { out += try searchers[0].detect(gray, j) }
+            var out: [[Box]] = []
+            for j in jobs { out.append(try searchers[0].detect(gray, j)) }
             return out
         }
         // Deal the jobs (by index) so each thread gets about the same cascade windows.
@@ -208,9 +210,26 @@ public final class HaarFaceDetector: FaceDetector {
                 results.set(i, Result { () throws(CamError) -> [Box] in try searchers[k].detect(gray, jobs[i]) })
             }
         }
-        var all: [Box] = []
-        for r in results.all { all += try r.get() }
+        var all: [[Box]] = []
+        for r in results.all { all.append(try r.get()) }
         return all
+    }
+
+    /// The boxes of all jobs in the order merging should prefer them (earlier wins): those of
+    /// the searches around followed faces; then scan boxes whose side lies in their own job's
+    /// face range; last the boxes a band found in its margin (raw windows beyond its faces,
+    /// there to give a border face its neighbours). A margin box is the neighbouring band's
+    /// face seen from too coarse or too fine a pyramid: on the synthetic camera a 181-px face
+    /// came back 236 px from the band for faces of 270 px and more, while the band that owns
+    /// 181 px found it at 180. A margin box stays when nothing better found the face.
+    static func byAuthority(_ found: [[Box]], jobs: [DetectionJob], trackJobs: Int) -> [Box] {
+        var first: [Box] = [], owned: [Box] = [], margin: [Box] = []
+        for (i, boxes) in found.enumerated() {
+            for b in boxes {
+                if i < trackJobs { first.append(b) } else if jobs[i].owns(side: max(b.width, b.height)) { owned.append(b) } else { margin.append(b) }
+            }
+        }
+        return first + owned + margin
     }
 
     /// One box per face: a box that overlaps a kept one by IoU > 0.3, or whose centre lies

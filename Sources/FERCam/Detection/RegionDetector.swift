@@ -35,6 +35,15 @@ public struct DetectionJob: Sendable, Equatable {
     }
 }
 
+extension DetectionJob {
+    /// Whether a face of this side is one the job is for, not one found in its margin: the
+    /// raw windows reach RegionDetector.margin beyond the faces at both ends.
+    public func owns(side: Int) -> Bool {
+        let m = RegionDetector.margin, s = Double(side)
+        return s >= (Double(minFace) * m).rounded(.down) && (maxFace == 0 || s <= (Double(maxFace) / m).rounded(.up))
+    }
+}
+
 /// Immutable, but its cascade must not search from two threads at once: HaarFaceDetector
 /// gives each thread its own RegionDetector (hence unchecked Sendable).
 public final class RegionDetector: @unchecked Sendable {

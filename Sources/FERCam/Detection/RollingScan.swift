@@ -6,9 +6,13 @@
 //   most every `minRescan` s), oldest first, then on tiles never searched yet
 //   (HaarFaceDetector searches a new picture whole and marks every tile
 //   searched with `all`, so these are left only where no one did);
-// - routine, one full scan per `stillPeriod`, spent on the tiles searched
-//   longest ago, whatever moved: a face that never moves is found within
-//   `stillPeriod` at most.
+// - routine, spent on the tiles searched longest ago, whatever moved, but
+//   only when some tile would otherwise go unsearched for longer than
+//   `stillPeriod` (earliest deadline first, at up to 1 / routineHeadroom full
+//   scans per `stillPeriod`): a face that never moves is found within
+//   `stillPeriod` at most, a still scene costs one full scan per
+//   `stillPeriod`, and where the urgent scans already keep every tile fresh
+//   (motion all over) it costs nothing.
 // So the cost follows the motion in the picture, as in an NVR, and a still
 // empty scene costs a full scan per `stillPeriod`. Without a gate (motion nil)
 // every tile counts as changed: a full scan per `busyPeriod`, oldest first.
@@ -22,6 +26,11 @@ public final class RollingScan {
     public let stillPeriod: Double
     /// Seconds between two motion-driven searches of one tile.
     public static let minRescan = 1.0
+    /// The routine scan, when behind, runs at 1 / routineHeadroom of one full scan per
+    /// stillPeriod: the room to wait until it is needed and still meet every tile's deadline.
+    public static let routineHeadroom = 0.9
+    /// Seconds of slack the routine keeps before a deadline (passes come at frame times).
+    public static let routineSlack = 1.0
     private var lastSearched: [Double]   // per tile: source time of its last search; -inf = never
     private var dirty: [Bool]            // per tile: motion seen since its last search
     private var urgent: Double = 0       // cascade windows available for changed tiles
@@ -50,7 +59,8 @@ public final class RollingScan {
         // Never bank more than one big tile: after a pause the scan resumes at its pace, no burst.
         let total = Double(plan.totalCost), cap = Double(maxTileCost)
         urgent = min(cap, urgent + total * dt / busyPeriod)
-        routine = min(cap, routine + total * dt / stillPeriod)
+        let routineRate = total / (stillPeriod * Self.routineHeadroom)   // cascade windows per second
+        routine = min(cap, routine + routineRate * dt)
         var picked: [ScanTile] = []
         func take(_ i: Int) -> Double {
             picked.append(plan.tiles[i])
@@ -65,8 +75,23 @@ public final class RollingScan {
                                   ?? oldest(where: { self.lastSearched[$0] == -.infinity }) {
             urgent -= take(i)
         }
-        while routine > 0, let i = oldest(where: { _ in true }) { routine -= take(i) }
+        if behind(now: now, rate: routineRate) {
+            while routine > 0, let i = oldest(where: { _ in true }) { routine -= take(i) }
+        }
         return picked
+    }
+
+    /// Whether the routine must search now to bring every tile's search within stillPeriod of
+    /// the last: some k oldest tiles cost more than `rate` (windows per second) can search
+    /// before the youngest of them is due (less routineSlack). Never-searched tiles are due now.
+    private func behind(now: Double, rate: Double) -> Bool {
+        var cost = 0.0
+        for i in plan.tiles.indices.sorted(by: { lastSearched[$0] < lastSearched[$1] }) {
+            cost += Double(plan.tiles[i].cost)
+            let left = stillPeriod - (now - lastSearched[i]) - min(Self.routineSlack, stillPeriod / 10)   // -inf: never searched
+            if cost > rate * left { return true }
+        }
+        return false
     }
 
     /// Every tile, now (a new picture: a still image). Resets the ages.
