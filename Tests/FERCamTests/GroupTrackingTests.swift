@@ -19,6 +19,7 @@ final class RecordingDetector: FaceDetector {
         return boxes
     }
     var restedTracks: Set<Int> { inner.restedTracks }
+    var stillTracks: Set<Int> { inner.stillTracks }
 }
 
 @Suite struct GroupTrackingTests {

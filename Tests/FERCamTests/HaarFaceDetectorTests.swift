@@ -55,7 +55,9 @@ import FERVision
 
     @Test func onVideoOnlyTrackWindowsAndScanTilesAreSearched() throws {
         let gray = try ImageCodec.decode(path: try TestPaths.requireMedia("faces.jpg")).gray()
-        let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: DetectionConfig())
+        var noGate = DetectionConfig()
+        noGate.motionGate = false   // a picture that never changes would let still faces rest longer (next test)
+        let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: noGate)
         let whole = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills())
         let faces = try whole.detect(grayFrame(gray), tracked: [])
         let wholeWindows = whole.lastPass.windows
@@ -75,6 +77,42 @@ import FERVision
             searched += d.lastPass.windows
         }
         #expect(searched / 25 < wholeWindows / 4, "track windows and a slice of the scan: \(searched / 25) a frame, a whole scan \(wholeWindows)")
+    }
+
+    /// A followed face with no change around it rests on every pass up to stillRestSeconds
+    /// after its last search, then is searched again; the first change around it ends the
+    /// rest, while the other faces go on resting.
+    @Test func aStillFaceIsSearchedOnceASecondUntilThePictureChangesAroundIt() throws {
+        let gray = try ImageCodec.decode(path: try TestPaths.requireMedia("faces.jpg")).gray()
+        let faces = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: stills()).detect(grayFrame(gray), tracked: [])
+        try #require(faces.count >= 2)
+        let d = try HaarFaceDetector(cascadePath: TestPaths.cascade, config: DetectionConfig())
+        _ = try d.detect(grayFrame(gray, index: 0), tracked: [])
+        let ids = Set(1...faces.count)
+        var lastSearch = [Int](repeating: 0, count: faces.count), searches = [Int](repeating: 0, count: faces.count)
+        for i in 1...50 {   // 2 s at 25 frames/s
+            let found = try d.detect(grayFrame(gray, index: i), tracked: followed(faces))
+            #expect(d.stillTracks == ids, "frame \(i): the picture never changes, yet \(ids.subtracting(d.stillTracks)) moved")
+            for k in faces.indices where !d.restedTracks.contains(k + 1) {
+                #expect(found.contains { $0.iou(faces[k]) > 0.5 }, "frame \(i): \(faces[k]) not found again")
+                #expect(Double(i - lastSearch[k]) / 25 <= HaarFaceDetector.stillRestSeconds + 0.04, "face \(k + 1): \(i - lastSearch[k]) frames unsearched")
+                lastSearch[k] = i
+                searches[k] += 1
+            }
+        }
+        #expect(searches.allSatisfy { $0 >= 2 && $0 <= 4 }, "about one search a second each over 2 s: \(searches)")
+        // Something changes on the first face: it is searched within two passes (it may be its
+        // turn to rest on the first), and it is no longer still.
+        var changed = gray
+        let f0 = faces[0]
+        for y in f0.y..<(f0.y + f0.height / 3) { for x in f0.x..<(f0.x + f0.width / 3) { changed.pixels[y * gray.width + x] = 255 } }
+        var searchedAgain = false
+        for i in 51...52 {
+            _ = try d.detect(grayFrame(changed, index: i), tracked: followed(faces))
+            #expect(!d.stillTracks.contains(1))
+            searchedAgain = searchedAgain || !d.restedTracks.contains(1)
+        }
+        #expect(searchedAgain, "a change on face 1 did not end its rest")
     }
 
     /// With --threads 2 a pass's searches are spread over two cascades: the same faces.

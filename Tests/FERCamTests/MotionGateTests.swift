@@ -88,6 +88,21 @@ private extension GrayImage {
         }
     }
 
+    /// moved(in:) says whether the last update changed anything around a box, explained
+    /// motion included, and does not know before the first comparison.
+    @Test func movedInABoxSeesExplainedMotionToo() {
+        var scene = Scene(seed: 8)
+        let gate = MotionGate()
+        let face = Box(x: 200, y: 200, width: 64, height: 64), far = Box(x: 480, y: 60, width: 64, height: 64)
+        _ = gate.update(scene.frame(noise: 4))
+        #expect(gate.moved(in: face), "no comparison yet: it cannot tell, so it must not say still")
+        for _ in 0..<5 { _ = gate.update(scene.frame(noise: 4)) }
+        #expect(!gate.moved(in: face) && !gate.moved(in: far), "sensor noise moved nothing")
+        _ = gate.update(scene.frame(noise: 4, square: Box(x: 216, y: 216, width: 32, height: 32)), explained: [face.expanded(by: 1)])
+        #expect(gate.moved(in: face), "a change inside the face's box, explained or not")
+        #expect(!gate.moved(in: far), "nothing changed far away")
+    }
+
     /// Motion inside an explained area (a followed face and its body) is not reported; motion
     /// elsewhere still is, and the changed fraction (scene cuts) counts both.
     @Test func explainedMotionIsLeftOut() {

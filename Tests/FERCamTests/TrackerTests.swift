@@ -131,6 +131,25 @@ import FERVision
         #expect(t.update(detections: [Box(x: 0, y: 0, width: 40, height: 40)]).created == [2])
     }
 
+    /// A face the detector saw no change around stays where it was found, even with a
+    /// velocity, and counts as seen: it neither drifts nor ends while it rests.
+    @Test func aStillRestedTrackStaysPutAndCountsAsSeen() {
+        let t = immediate()
+        for f in [0, 1, 2] { t.update(detections: [Box(x: 100 + 6 * f, y: 50, width: 60, height: 60)], frame: f, time: Double(f) * 0.04) }
+        let found = t.tracks[0].box
+        #expect(t.tracks[0].velocityX > 3)
+        for f in 3...40 { t.update(detections: [], frame: f, time: Double(f) * 0.04, rested: [1], still: [1]) }
+        #expect(t.tracks.count == 1 && t.tracks[0].missed == 0, "1.5 s of still rest is no miss and no end")
+        #expect(t.tracks[0].box == found && t.tracks[0].velocityX == 0, "\(t.tracks[0].box) drifted from \(found)")
+        #expect(abs(t.tracks[0].lastSeen - 1.6) < 1e-9)
+        // Rested without the still evidence, the same track moves along its velocity again.
+        t.update(detections: [Box(x: 130, y: 50, width: 60, height: 60)], frame: 41, time: 1.64)
+        t.update(detections: [Box(x: 136, y: 50, width: 60, height: 60)], frame: 42, time: 1.68)
+        let before = t.tracks[0].box.x
+        t.update(detections: [], frame: 44, time: 1.76, rested: [1])
+        #expect(t.tracks[0].box.x > before)
+    }
+
     @Test func boxesFollowTheirVelocityBetweenDetections() {
         let t = immediate()
         // A face moving right 6 px per frame, detected every 3 frames.

@@ -28,11 +28,17 @@ public protocol FaceDetector: AnyObject {
     /// Ids of the followed faces the last `detect` chose not to look for (rested: their
     /// predicted boxes stand in); not finding them there is no miss.
     var restedTracks: Set<Int> { get }
+    /// Ids of the followed faces around which the picture did not change on the last
+    /// `detect` (rested or not): they stand where they were last found, not where their
+    /// velocity would take them.
+    var stillTracks: Set<Int> { get }
 }
 
 extension FaceDetector {
     /// A detector that looks for every followed face on every pass.
     public var restedTracks: Set<Int> { [] }
+    /// A detector that does not watch motion.
+    public var stillTracks: Set<Int> { [] }
 }
 
 /// Probabilities for a batch of preprocessed faces.

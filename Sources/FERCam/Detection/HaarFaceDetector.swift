@@ -1,6 +1,7 @@
 // FaceDetector over OpenCV's Haar cascade, searching only where it pays:
 // - around each followed face (its predicted box, at sizes near its own; a
-//   face found on the last pass rests every other pass, trackRestEvery),
+//   face found on the last pass rests every other pass, trackRestEvery, and
+//   while nothing changes around it up to stillRestSeconds),
 // - a rolling full scan (RollingScan over a ScanPlan: every face size from
 //   --min-face to --max-face, in tiles and size bands that together search
 //   what OpenCV's full-frame detection does), tiles where the MotionGate saw
@@ -44,6 +45,15 @@ public final class HaarFaceDetector: FaceDetector {
     /// What the last pass searched (benchmarks, diagnostics).
     public private(set) var lastPass = DetectionPass()
     public private(set) var restedTracks: Set<Int> = []
+    public private(set) var stillTracks: Set<Int> = []
+    /// A confirmed face found on the last pass with no change in the picture around it (its
+    /// box grown by stillMargin on each side, MotionGate.moved) is where it was: it rests
+    /// on every pass until this many seconds after its last search, not just every other
+    /// one. A still person costs a search (and a classification) a second; the first
+    /// change around the face ends the rest.
+    public static let stillRestSeconds = 1.0
+    public static let stillMargin = 0.25
+    private var lastTrackSearch: [Int: Double] = [:]   // track id -> source time of its last search
     private var passes = 0
 
     /// Loads the cascade; a missing file is .inputMissing, a bad one .configuration, a
@@ -90,6 +100,7 @@ public final class HaarFaceDetector: FaceDetector {
         var sceneCut = false
         var trackJobs = 0   // jobs[0..<trackJobs] search around followed faces
         restedTracks = []
+        stillTracks = []
         if config.stills || !config.trackROI {
             // A photo has time; --no-track-roi is the baseline.
             jobs = [wholeFrameJob(scan.plan)]
@@ -100,10 +111,18 @@ public final class HaarFaceDetector: FaceDetector {
             let motion = config.motionGate ? gate.update(frame.gray, explained: explained) : nil
             motionRegions = motion?.count ?? 0
             passes += 1
-            let resting = tracked.filter { $0.confirmed && $0.missed == 0 && (passes + abs($0.id)) % Self.trackRestEvery != 0 }
-            restedTracks = Set(resting.map(\.id))
-            jobs = tracked.filter { !restedTracks.contains($0.id) }.compactMap { trackJob($0, plan: scan.plan) }
+            let found = tracked.filter { $0.confirmed && $0.missed == 0 }
+            stillTracks = config.motionGate ? Set(found.filter { !gate.moved(in: $0.box.expanded(by: Self.stillMargin)) }.map(\.id)) : []
+            restedTracks = Set(found.filter { t in
+                if (passes + abs(t.id)) % Self.trackRestEvery != 0 { return true }
+                guard stillTracks.contains(t.id), let last = lastTrackSearch[t.id] else { return false }
+                return frame.time >= last && frame.time - last < Self.stillRestSeconds
+            }.map(\.id))
+            let searchedNow = tracked.filter { !restedTracks.contains($0.id) }
+            jobs = searchedNow.compactMap { trackJob($0, plan: scan.plan) }
             trackJobs = jobs.count
+            lastTrackSearch = lastTrackSearch.filter { id, _ in tracked.contains { $0.id == id } }
+            for t in searchedNow { lastTrackSearch[t.id] = frame.time }
             let cut = config.motionGate && gate.changedFraction > Self.sceneCutFraction && frame.time - lastCut >= Self.minCutInterval
             if fresh || cut {
                 if cut { lastCut = frame.time }
@@ -113,6 +132,8 @@ public final class HaarFaceDetector: FaceDetector {
                 jobs.append(wholeFrameJob(scan.plan))
                 sceneCut = true
                 restedTracks = []   // searched whole: a face not found now is missed
+                stillTracks = []
+                for t in tracked { lastTrackSearch[t.id] = frame.time }
             } else {
                 jobs += scan.next(now: frame.time, motion: motion).map(\.job)
             }

@@ -30,6 +30,9 @@ public final class MotionGate {
     /// Fraction (0-1) of the blocks that changed on the last update: near 1 on a scene cut
     /// or a camera pan.
     public private(set) var changedFraction = 0.0
+    /// (rows, cols) the blocks that changed on the last update, explained ones included;
+    /// empty before the first comparison (the first frame, a new frame size).
+    private var lastMoved: [Bool] = []
 
     public init(config: MotionGateConfig = MotionGateConfig()) {
         precondition(config.blockSize >= 2 && config.threshold > 0 && config.backgroundAlpha > 0 && config.backgroundAlpha <= 1,
@@ -50,6 +53,7 @@ public final class MotionGate {
             (frameWidth, frameHeight, cols, rows) = (gray.width, gray.height, c, r)
             background = means
             changedFraction = 0
+            lastMoved = []
             return []
         }
         // Global light change: the median of all block differences.
@@ -63,6 +67,7 @@ public final class MotionGate {
             any = true
         }
         changedFraction = Double(moved.lazy.filter { $0 }.count) / Double(max(1, moved.count))
+        lastMoved = moved
         let a = config.backgroundAlpha
         for i in background.indices { background[i] += a * (means[i] - background[i]) }
         guard any else { return [] }
@@ -80,6 +85,19 @@ public final class MotionGate {
             guard any else { return [] }
         }
         return regions(moved)
+    }
+
+    /// Whether the last update saw change in a block that overlaps `box` (frame pixels),
+    /// explained or not. True when it could not tell (no comparison yet): never a reason to
+    /// skip a search.
+    public func moved(in box: Box) -> Bool {
+        guard lastMoved.count == rows * cols, rows > 0 else { return true }
+        let sx = Double(frameWidth) / Double(cols), sy = Double(frameHeight) / Double(rows)
+        let x0 = max(0, Int(Double(box.x) / sx)), x1 = min(cols - 1, Int(Double(box.maxX - 1) / sx))
+        let y0 = max(0, Int(Double(box.y) / sy)), y1 = min(rows - 1, Int(Double(box.maxY - 1) / sy))
+        guard x0 <= x1, y0 <= y1 else { return false }
+        for y in y0...y1 { for x in x0...x1 where lastMoved[y * cols + x] { return true } }
+        return false
     }
 
     /// Groups moved blocks (grown by `grow`) into the bounding boxes of their

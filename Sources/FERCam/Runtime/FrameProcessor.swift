@@ -58,7 +58,7 @@ public final class FrameProcessor {
             tracker.carryOver(frame: frame.index)   // predicted boxes: where the detector looks first
             let boxes = try detector.detect(frame, tracked: tracker.tracks)
             let t1 = MonotonicClock.nanos()
-            ended = tracker.update(detections: boxes, frame: frame.index, time: frame.time, rested: detector.restedTracks).ended
+            ended = tracker.update(detections: boxes, frame: frame.index, time: frame.time, rested: detector.restedTracks, still: detector.stillTracks).ended
             timings.detect = Double(t1 - t0) / 1e6
             timings.track += Double(MonotonicClock.nanos() - t1) / 1e6
             lastDetectIndex = frame.index

@@ -98,9 +98,11 @@ public final class Tracker {
     /// time `time` (default: frame × defaultFrameSeconds). Returns the ids of tracks confirmed
     /// on this pass and the confirmed tracks that ended (tentative ones end silently).
     /// `rested`: ids of tracks the detector did not look for on this pass; unmatched, they
-    /// carry over (predicted box, no miss).
+    /// carry over (predicted box, no miss). `still`: ids of tracks around which nothing moved;
+    /// rested, they stay at their last box, lose their velocity and count as seen now.
     @discardableResult
-    public func update(detections: [Box], frame: Int? = nil, time: Double? = nil, rested: Set<Int> = []) -> (created: [Int], ended: [Track]) {
+    public func update(detections: [Box], frame: Int? = nil, time: Double? = nil, rested: Set<Int> = [],
+                       still: Set<Int> = []) -> (created: [Int], ended: [Track]) {
         let f = frame ?? currentFrame + 1
         let now = time ?? Double(f) * Self.defaultFrameSeconds
         currentFrame = f
@@ -146,6 +148,11 @@ public final class Tracker {
         for (ti, var t) in tracks.enumerated() {
             if !trackUsed[ti] && rested.contains(t.id) {
                 t.detectedNow = false
+                if still.contains(t.id) {
+                    (t.velocityX, t.velocityY) = (0, 0)
+                    (t.box, t.anchorFrame) = (t.anchor, f)
+                    t.lastSeen = now   // unchanged where it was found: still seen (drawn, not ending)
+                }
             } else if !trackUsed[ti] {
                 t.missed += 1
                 t.detectedNow = false
