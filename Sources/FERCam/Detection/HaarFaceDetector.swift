@@ -111,9 +111,9 @@ public final class HaarFaceDetector: FaceDetector {
             let motion = config.motionGate ? gate.update(frame.gray, explained: explained) : nil
             motionRegions = motion?.count ?? 0
             passes += 1
-            let found = tracked.filter { $0.confirmed && $0.missed == 0 }
-            stillTracks = config.motionGate ? Set(found.filter { !gate.moved(in: $0.box.expanded(by: Self.stillMargin)) }.map(\.id)) : []
-            restedTracks = Set(found.filter { t in
+            let seenLastPass = tracked.filter { $0.confirmed && $0.missed == 0 }
+            stillTracks = config.motionGate ? Set(seenLastPass.filter { !gate.moved(in: $0.box.expanded(by: Self.stillMargin)) }.map(\.id)) : []
+            restedTracks = Set(seenLastPass.filter { t in
                 if (passes + abs(t.id)) % Self.trackRestEvery != 0 { return true }
                 guard stillTracks.contains(t.id), let last = lastTrackSearch[t.id] else { return false }
                 return frame.time >= last && frame.time - last < Self.stillRestSeconds
