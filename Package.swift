@@ -15,9 +15,10 @@
 //   fer-cam, fer-train, fer-bench   executables: argument parsing and wiring only
 import PackageDescription
 
+// Linked: what detection and drawing need. OpenCV's imgcodecs and highgui and FFmpeg's
+// libav* (video files) are opened on first use (Sources/COpenCV/shim_library.hpp).
 let opencvLibraries: [LinkerSetting] = [
-    "opencv_core", "opencv_imgproc", "opencv_imgcodecs",
-    "opencv_objdetect", "opencv_videoio", "opencv_highgui",
+    "opencv_core", "opencv_imgproc", "opencv_objdetect",
 ].map { .linkedLibrary($0) }
 
 let package = Package(
@@ -45,7 +46,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // zlib's zlib.h as a system library (reads .gz datasets; named CGzip, since ZIPFoundation defines a CZlib module).
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // C++ shim over OpenCV with a plain C header; exceptions never cross it.
+        // C++ shim over OpenCV (and FFmpeg for video files) with a plain C header; exceptions never cross it.
         .target(
             name: "COpenCV",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],

@@ -7,9 +7,11 @@ enum Shim {
     /// The shim's message for the last failure on this thread.
     static var lastError: String { String(cString: fc_last_error()) }
 
-    /// Throws `.opencv` unless `status` is FC_OK.
+    /// Throws `.libraryMissing` for a library opened on demand that is not installed, else
+    /// `.opencv`, unless `status` is FC_OK.
     static func check(_ status: fc_status, _ operation: String) throws(VisionError) {
         guard status != FC_OK else { return }
+        if status == FC_UNAVAILABLE { throw .libraryMissing(operation: operation, message: lastError) }
         throw .opencv(operation: operation, message: lastError)
     }
 

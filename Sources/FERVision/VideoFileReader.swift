@@ -1,5 +1,5 @@
-// VideoFileReader: frames of a video file as BGRImage, through OpenCV's
-// FFmpeg backend. Cameras are read elsewhere (the V4L2 shim); pacing to the
+// VideoFileReader: frames of a video file as BGRImage, through FFmpeg's
+// libraries (the shim opens them on the first video). Cameras are read elsewhere (the V4L2 shim); pacing to the
 // file's frame rate is the caller's choice.
 
 import COpenCV
@@ -22,11 +22,12 @@ public final class VideoFileReader {
     /// Opens `path`. Throws `.fileNotFound` or `.unreadableVideo` naming it.
     public init(path: String) throws(VisionError) {
         var h: OpaquePointer?
-        switch fc_video_open(path, &h) {
+        let status = fc_video_open(path, &h)
+        switch status {
         case FC_OK: break
         case FC_NOT_FOUND: throw .fileNotFound(kind: "video file", path: path)
-        case FC_BAD_INPUT: throw .unreadableVideo(path: path, reason: "FFmpeg cannot open it")
-        default: throw .opencv(operation: "open video '\(path)'", message: Shim.lastError)
+        case FC_BAD_INPUT: throw .unreadableVideo(path: path, reason: "FFmpeg cannot open it: \(Shim.lastError)")
+        default: try Shim.check(status, "open video '\(path)'")
         }
         guard let h else { throw .opencv(operation: "open video '\(path)'", message: "no handle") }
         guard let m = fc_mat_new() else {

@@ -27,6 +27,8 @@ public enum VisionError: Error, Equatable, Sendable, CustomStringConvertible {
     case noDisplay
     /// OpenCV reported an error (an exception caught in the shim).
     case opencv(operation: String, message: String)
+    /// A library opened on first use (OnDemandLibraries) is not installed; `message` names its package.
+    case libraryMissing(operation: String, message: String)
 
     public var description: String {
         switch self {
@@ -58,6 +60,8 @@ public enum VisionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot open a window: neither DISPLAY nor WAYLAND_DISPLAY is set (run under a desktop session or xvfb-run, or run without the window)"
         case let .opencv(operation, message):
             return "OpenCV failed in \(operation): \(message)"
+        case let .libraryMissing(operation, message):
+            return "cannot \(operation): \(message)"
         }
     }
 
@@ -68,7 +72,7 @@ public enum VisionError: Error, Equatable, Sendable, CustomStringConvertible {
             return 66  // EX_NOINPUT
         case .cascadeNotFound, .notACascade, .unsupportedFormat:
             return 78  // EX_CONFIG
-        case .noDisplay:
+        case .noDisplay, .libraryMissing:
             return 69  // EX_UNAVAILABLE
         case .writeFailed:
             return 73  // EX_CANTCREAT

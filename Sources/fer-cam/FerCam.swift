@@ -44,7 +44,8 @@ struct FerCam: ParsableCommand {
         (`camera` lines in the log); sd_notify READY/STATUS/WATCHDOG when $NOTIFY_SOCKET is set; \
         SIGHUP reopens the --log file (logrotate) and re-reads the config.
 
-        `fer-cam --version` prints the version and the default model's file name, sha256 and path.
+        `fer-cam --version` prints the version, the default model's file name, sha256 and path, and the libraries \
+        loaded only when used (video files: FFmpeg; images and the stream's JPEGs: OpenCV imgcodecs; --show: highgui).
 
         Exit codes: 0 done, 64 bad usage, 66 missing input (no such device, file or model), \
         69 device unavailable (busy, not a capture device, no usable format, stopped delivering, \
@@ -53,7 +54,7 @@ struct FerCam: ParsableCommand {
 
     /// Reads --config before parsing: its options become arguments (ConfigLoading).
     static func main() {
-        if VersionText.printIfAsked(program: "fer-cam") { return }   // version, model name and sha256
+        if VersionText.printIfAsked(program: "fer-cam", onDemand: OnDemandLibraries.sonames) { return }   // version, model name and sha256
         if let refusal = MQTTOptions.refusedPasswordFlag(CommandLine.arguments) {
             FileHandle.standardError.write(Data("fer-cam: \(refusal)\n".utf8))
             Foundation.exit(64)

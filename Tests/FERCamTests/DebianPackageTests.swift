@@ -4,7 +4,7 @@
 // passes systemd-analyze verify and lintian, keeps an edited conffile across an
 // upgrade from a lower version (the same binaries repacked, not rebuilt), and
 // leaves no file behind after dpkg --purge. Depends: is checked here against every
-// NEEDED soname of the binaries (dpkg -S); packaging/check-clean-root installs the
+// NEEDED soname of the binaries and every library they open on demand (dpkg -S); packaging/check-clean-root installs the
 // package into a clean debootstrap root (needs the Debian mirror, so not a test).
 // It refuses to run when a fer-cam package is already installed (it would
 // replace and purge it), and purges what it installed, also on failure.
@@ -172,9 +172,16 @@ private func dependsOn(_ package: String, _ other: String) throws -> Bool {
                     "\(binary) needs a Swift runtime library: \(needed)")
             // ldd: "\tlibz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x…)" or "\t/lib64/ld-linux-x86-64.so.2 (0x…)"
             let ldd = try run(["ldd", exe], environment: systemEnvironment).out
-            for soname in needed {
-                guard let line = ldd.split(separator: "\n").first(where: { $0.contains(soname) }) else {
-                    Issue.record("\(binary) needs \(soname), which ldd does not list:\n\(ldd)"); continue
+            // The libraries it opens on first use, as `--version` names them; ldconfig finds them.
+            let version = try run([exe, "--version"], environment: systemEnvironment).out
+            let onDemand = version.split(separator: "\n").first { $0.hasPrefix("loads on demand: ") }
+                .map { $0.dropFirst("loads on demand: ".count).split(separator: " ").map(String.init) } ?? []
+            #expect(onDemand.contains { $0.hasPrefix("libavformat") }, "\(binary) --version names no library opened on demand:\n\(version)")
+            let cache = try run(["/sbin/ldconfig", "-p"], environment: systemEnvironment).out
+            for soname in needed + onDemand {
+                let listing = needed.contains(soname) ? ldd : cache
+                guard let line = listing.split(separator: "\n").first(where: { $0.contains(soname) }) else {
+                    Issue.record("\(binary) needs \(soname), which \(needed.contains(soname) ? "ldd" : "ldconfig -p") does not list"); continue
                 }
                 let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
                 guard let path = words.first(where: { $0.hasPrefix("/") }) else {

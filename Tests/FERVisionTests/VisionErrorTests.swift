@@ -19,6 +19,8 @@ import Testing
         (.writeFailed(path: "/o.png", reason: "No such file or directory"), "/o.png", "directory exists", 73),
         (.noDisplay, "DISPLAY", "xvfb-run", 69),
         (.opencv(operation: "resize", message: "m"), "resize", "m", 70),
+        (.libraryMissing(operation: "open video '/w.mp4'", message: "libavformat.so.59 cannot be loaded (x); install it with 'apt-get install libavformat59'"),
+         "/w.mp4", "apt-get install libavformat59", 69),
     ])
     func messageNamesWhereAndHowToFix(error: VisionError, where place: String, fix: String, code: Int32) {
         #expect(error.description.contains(place), "\(error)")

@@ -1,8 +1,10 @@
 // Plain C interface of the OpenCV shim (implemented in C++ in ../*.cpp).
 //
 // What it does: thin calls into OpenCV 4.x (cascade detection, resize,
-// equalize, colour conversion, image codecs, drawing, highgui windows, video
-// files, thread and log settings) over caller-owned 8-bit buffers.
+// equalize, colour conversion, image codecs, drawing, highgui windows, thread
+// and log settings) and FFmpeg (video files) over caller-owned 8-bit buffers.
+// Image codecs, windows and video files open their libraries on first use
+// (fc_on_demand_libraries; FC_UNAVAILABLE when one is not installed).
 // What it does not: any logic of ours (no crop policy, no normalization, no
 // fallbacks); that lives in the Swift module FERVision.
 //
@@ -30,7 +32,8 @@ typedef enum {
     FC_BAD_ARGUMENT = 3,  // invalid sizes, null pointers, unknown format
     FC_OPENCV_ERROR = 4,  // OpenCV raised an exception (message has its text)
     FC_NO_MEMORY = 5,
-    FC_UNKNOWN_ERROR = 6
+    FC_UNKNOWN_ERROR = 6,
+    FC_UNAVAILABLE = 7    // a library opened on first use is missing (message names its package)
 } fc_status;
 
 /// Message of the last failure on this thread ("" if none).
@@ -39,6 +42,9 @@ const char *fc_last_error(void);
 void fc_free(void *p);
 
 int fc_cv_version_major(void);
+/// Sonames of the libraries opened on first use, space-separated ("libavformat.so.59 ...").
+/// Image codecs map OpenCV's imgcodecs, windows its highgui, video files FFmpeg's libav*.
+const char *fc_on_demand_libraries(void);
 
 // ---- settings -------------------------------------------------------------
 /// cv::setNumThreads (0 = sequential, negative = OpenCV's default).
@@ -121,8 +127,9 @@ fc_status fc_text_size(const char *text, double font_scale, int thickness, int *
 
 // ---- video files ----------------------------------------------------------
 typedef struct fc_video fc_video;
-/// Opens a video file with the FFmpeg backend.
-/// FC_NOT_FOUND if the file is missing, FC_BAD_INPUT if FFmpeg cannot open it.
+/// Opens a video file with FFmpeg's libavformat/libavcodec (frames as OpenCV's FFmpeg
+/// backend gives them: BGR24, display rotation applied). FC_NOT_FOUND if the file is
+/// missing, FC_BAD_INPUT if FFmpeg cannot open it (the message says why, without the path).
 fc_status fc_video_open(const char *path, fc_video **out);
 void fc_video_free(fc_video *v);
 /// Container properties; frame_count is the container's estimate.

@@ -13,16 +13,34 @@ public final class TensorStorage: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
 
+    /// Bytes from which storage is its own anonymous mapping: its zero pages take no memory
+    /// until written (a gradient an inference-only network never touches costs nothing).
+    static let mappedBytes = 1 << 20
+    private var mapped: Bool { count * MemoryLayout<Float>.stride >= TensorStorage.mappedBytes }
+
     /// Zero-filled storage of `count` floats, 64-byte aligned.
     public init(count: Int) {
         precondition(count >= 0, "storage size \(count) must not be negative")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        if bytes >= TensorStorage.mappedBytes {
+            let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let raw, raw != MAP_FAILED else { fatalError("tensor storage: out of memory mapping \(bytes) bytes") }
+            pointer = raw.bindMemory(to: Float.self, capacity: count)  // page-aligned, zero
+        } else {
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: max(count, 1))
+        }
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit {
+        if mapped {
+            munmap(pointer, count * MemoryLayout<Float>.stride)
+        } else {
+            UnsafeMutableRawPointer(pointer).deallocate()
+        }
+    }
 }
 
 public struct Tensor: @unchecked Sendable, CustomStringConvertible {
