@@ -7,6 +7,7 @@
 #include "shim_internal.hpp"
 #include "shim_library.hpp"
 #include <cmath>
+#include <initializer_list>
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -92,8 +93,7 @@ struct FFmpeg {
     LibAVFormat format;
     LibSWScale sws;
     const std::string *error() const {
-        for (const fc::Library *l : {static_cast<const fc::Library *>(&util), static_cast<const fc::Library *>(&codec),
-                                     static_cast<const fc::Library *>(&format), static_cast<const fc::Library *>(&sws)})
+        for (const fc::Library *l : std::initializer_list<const fc::Library *>{&util, &codec, &format, &sws})
             if (!l->ok()) return &l->error();
         return nullptr;
     }

@@ -16,14 +16,16 @@ public final class TensorStorage: @unchecked Sendable {
     /// Bytes from which storage is its own anonymous mapping: its zero pages take no memory
     /// until written (a gradient an inference-only network never touches costs nothing).
     static let mappedBytes = 1 << 20
-    private var mapped: Bool { count * MemoryLayout<Float>.stride >= TensorStorage.mappedBytes }
+    /// Whether this block is such a mapping (munmap), else heap memory (deallocate).
+    private let mapped: Bool
 
     /// Zero-filled storage of `count` floats, 64-byte aligned.
     public init(count: Int) {
         precondition(count >= 0, "storage size \(count) must not be negative")
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        if bytes >= TensorStorage.mappedBytes {
+        mapped = bytes >= TensorStorage.mappedBytes
+        if mapped {
             let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
             guard let raw, raw != MAP_FAILED else { fatalError("tensor storage: out of memory mapping \(bytes) bytes") }
             pointer = raw.bindMemory(to: Float.self, capacity: count)  // page-aligned, zero
