@@ -74,6 +74,19 @@ public struct Box: Hashable, Sendable, CustomStringConvertible {
         return Box(x: x - dx, y: y - dy, width: width + 2 * dx, height: height + 2 * dy)
     }
 
+    /// Grows each side by `pixels` (negative: shrinks). The result may leave the frame.
+    public func grown(by pixels: Int) -> Box {
+        Box(x: x - pixels, y: y - pixels, width: width + 2 * pixels, height: height + 2 * pixels)
+    }
+
+    /// The smallest box that holds both (an empty box holds nothing: the other is returned).
+    public func union(_ other: Box) -> Box {
+        if isEmpty { return other }
+        if other.isEmpty { return self }
+        let x0 = min(x, other.x), y0 = min(y, other.y)
+        return Box(x: x0, y: y0, width: max(maxX, other.maxX) - x0, height: max(maxY, other.maxY) - y0)
+    }
+
     public var description: String { "[\(x),\(y),\(width),\(height)]" }
 }
 

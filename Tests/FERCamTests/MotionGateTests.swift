@@ -88,6 +88,26 @@ private extension GrayImage {
         }
     }
 
+    /// What a moving object left is not motion a few passes later: a square that crossed
+    /// the frame and went leaves no trail behind it (a slowly adapting background kept one
+    /// for dozens of frames).
+    @Test func aMovingSquareLeavesNoTrail() {
+        var scene = Scene(seed: 7)
+        let gate = MotionGate()
+        for _ in 0..<5 { _ = gate.update(scene.frame(noise: 6)) }
+        var square = Box(x: 40, y: 200, width: 48, height: 48)
+        for step in 0..<40 {
+            square = Box(x: 40 + 12 * step, y: 200, width: 48, height: 48)
+            let regions = gate.update(scene.frame(noise: 6, square: square))
+            guard step >= 10 else { continue }
+            // Behind the square: only the last `lag` passes' worth of its path (12 px each) and a block.
+            let trail = square.x - (gate.config.lag * 12 + 3 * gate.config.blockSize)
+            #expect(regions.allSatisfy { $0.x >= trail }, "step \(step): motion far behind the square at \(square): \(regions)")
+        }
+        for _ in 0..<gate.config.lag { _ = gate.update(scene.frame(noise: 6)) }
+        #expect(gate.update(scene.frame(noise: 6)).isEmpty, "the square is gone: nothing moves")
+    }
+
     /// moved(in:) says whether the last update changed anything around a box, explained
     /// motion included, and does not know before the first comparison.
     @Test func movedInABoxSeesExplainedMotionToo() {

@@ -137,7 +137,7 @@ import FERVision
         var worst = 0.0
         var t = 0.0
         while t < 60 {
-            for tile in scan.next(now: t, motion: moving.map { [$0] } ?? []) {
+            for tile in scan.next(now: t, motion: moving.map { [$0] } ?? []) where !tile.partial {
                 worst = max(worst, t - (last[tile.id] ?? 0))
                 last[tile.id] = t
             }
@@ -157,10 +157,33 @@ import FERVision
         var firstPicks = scan.next(now: t, motion: [moving])
 
         for k in 1...25 { firstPicks += scan.next(now: t + Double(k) / fps, motion: []) }
-        let there = plan.tiles.filter { $0.band == 0 && !$0.job.region.intersection(moving).isEmpty }
+        let there = plan.tiles.filter { !$0.job.region.intersection(moving).isEmpty }
         #expect(!there.isEmpty)
         for tile in there {
-            #expect(firstPicks.contains(tile), "after motion at \(moving), its tile \(tile.job.region) is searched within 1 s (a tile is searched at most every RollingScan.minRescan)")
+            // Every face of the band over the moving spot lies whole inside the part searched.
+            let need = moving.grown(by: tile.reach).intersection(tile.job.region)
+            #expect(firstPicks.contains { $0.index == tile.index && $0.job.region.intersection(need) == need },
+                    "after motion at \(moving), tile \(tile.index) \(tile.job.region) is searched over \(need) within 1 s (a tile is searched at most every RollingScan.minRescan)")
+        }
+    }
+
+    /// Motion in a small spot searches only around it, in each tile the spot's faces could
+    /// reach: a part of the tile, at a part of its cost, and it does not count as the tile's
+    /// whole search (the routine, which owes those, searches whole tiles).
+    @Test func aSmallMovingSpotIsSearchedAroundItNotInWholeTiles() {
+        let scan = RollingScan(plan: plan, busyPeriod: 2, stillPeriod: 15)
+        _ = scan.all(now: 0)
+        let spot = Box(x: 900, y: 500, width: 48, height: 64)
+        var picks: [ScanTile] = []
+        var t = 1.0 / fps
+        while t < 1.2 { picks += scan.next(now: t, motion: [spot]); t += 1 / fps }
+        let near = plan.tiles.filter { $0.band == 0 && !$0.job.region.intersection(spot).isEmpty }
+        let parts = picks.filter(\.partial)
+        #expect(!near.isEmpty && near.allSatisfy { t in parts.contains { $0.index == t.index } }, "the spot was not searched for small faces: \(parts)")
+        for p in parts where p.band == 0 {
+            let tile = plan.tiles[p.index]
+            #expect(p.cost < tile.cost / 3, "tile \(p.index): searched \(p.job.region) for \(p.cost) of its \(tile.cost) windows")
+            #expect(p.job.region.intersection(spot.grown(by: tile.reach)) == p.job.region, "searched \(p.job.region) beyond the spot's reach")
         }
     }
 

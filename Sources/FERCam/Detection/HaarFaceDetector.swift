@@ -96,7 +96,7 @@ public final class HaarFaceDetector: FaceDetector {
         let fresh = scan.map { $0.plan.width != frame.width || $0.plan.height != frame.height } ?? true
         let scan = try rollingScan(width: frame.width, height: frame.height)
         var jobs: [DetectionJob]
-        var motionRegions = 0
+        var motionRegions: [Box] = []
         var sceneCut = false
         var trackJobs = 0   // jobs[0..<trackJobs] search around followed faces
         restedTracks = []
@@ -109,7 +109,7 @@ public final class HaarFaceDetector: FaceDetector {
             // its track window follows it, so it does not call for the rolling scan.
             let explained = tracked.filter { $0.missed == 0 }.map { Self.personArea($0.box) }
             let motion = config.motionGate ? gate.update(frame.gray, explained: explained) : nil
-            motionRegions = motion?.count ?? 0
+            motionRegions = motion ?? []
             passes += 1
             let seenLastPass = tracked.filter { $0.confirmed && $0.missed == 0 }
             stillTracks = config.motionGate ? Set(seenLastPass.filter { !gate.moved(in: $0.box.expanded(by: Self.stillMargin)) }.map(\.id)) : []
@@ -172,10 +172,11 @@ public final class HaarFaceDetector: FaceDetector {
                             scaleFactor: max(config.scaleFactor, Self.trackScaleFactor))
     }
 
-    /// Where a followed face's own movement shows: the face grown by half its size on each
-    /// side and its body, down to 2 face heights below it.
+    /// Where a followed face's own movement shows: the face grown by half its height above,
+    /// its width on each side (shoulders are 2.5-3 face widths wide), and its body, down to
+    /// 3 face heights below it (elbows, hands in front of the chest).
     static func personArea(_ face: Box) -> Box {
-        Box(x: face.x - face.width / 2, y: face.y - face.height / 2, width: face.width * 2, height: face.height * 7 / 2)
+        Box(x: face.x - face.width, y: face.y - face.height / 2, width: face.width * 3, height: face.height * 9 / 2)
     }
 
     /// Window positions the cascade evaluates for a job (RollingScan's unit).
@@ -302,7 +303,8 @@ public struct DetectionPass: Sendable, Equatable {
     public var jobs = 0
     /// Window positions the cascade evaluated, summed over the searches (RegionDetector.windows).
     public var windows = 0
-    public var motionRegions = 0
+    /// Where the motion gate saw change no followed face explains (frame pixels).
+    public var motionRegions: [Box] = []
     /// Boxes found before merging duplicates.
     public var boxes = 0
     /// Most of the picture changed at once: the whole frame was searched.

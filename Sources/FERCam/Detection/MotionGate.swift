@@ -1,22 +1,27 @@
 // Where did the picture change? A cheap motion detector in the way NVRs gate
 // their object detectors: the gray frame is shrunk to block means (one value
-// per `blockSize`×`blockSize` block, OpenCV's INTER_AREA), compared with a
-// slowly adapting background of block means, and blocks that differ by more
-// than `threshold` grey levels are grouped into boxes (frame pixels).
+// per `blockSize`×`blockSize` block, OpenCV's INTER_AREA), compared with the
+// block means of `lag` passes before, and blocks that differ by more than
+// `threshold` grey levels are grouped into boxes (frame pixels).
 // - Sensor noise averages out in a block mean (16×16 px: a per-pixel noise
 //   of 4 grey levels becomes about a quarter of a level).
 // - Slow light changes move every block together: the median difference of
-//   all blocks is taken off first, and the background follows the scene.
+//   all blocks is taken off first.
+// - A few passes back, not a slowly adapting background: a background keeps
+//   what moved away for dozens of frames, so everything a moving person
+//   passed stayed "changed" behind them (on group-1080p a trail of about
+//   240 px behind the moving group photo, searched as new motion on every
+//   pass); a few passes back also sees slow movement (`lag` passes of it).
 // It does not detect faces, decide what to search, or keep tracks.
 import FERVision
 
 public struct MotionGateConfig: Sendable, Equatable {
     /// Side of a block in frame pixels (the thumbnail is the frame / blockSize).
     public var blockSize: Int = 16
-    /// A block moved when its mean differs from the background by more than this (grey levels, 0-255).
+    /// A block moved when its mean differs from the lagged frame's by more than this (grey levels, 0-255).
     public var threshold: Float = 6
-    /// Weight of the newest frame in the background's running mean (per frame).
-    public var backgroundAlpha: Float = 0.1
+    /// A frame is compared with the one this many passes before it (the first passes with the first frame).
+    public var lag: Int = 3
     /// Changed blocks are grown by this many blocks on each side before grouping (a face's edge moves first).
     public var grow: Int = 1
     public init() {}
@@ -24,7 +29,7 @@ public struct MotionGateConfig: Sendable, Equatable {
 
 public final class MotionGate {
     public let config: MotionGateConfig
-    private var background: [Float] = []   // (rows, cols) block means
+    private var history: [[Float]] = []   // the last lag thumbnails, oldest first, each (rows, cols) block means
     private var cols = 0, rows = 0
     private var frameWidth = 0, frameHeight = 0
     /// Fraction (0-1) of the blocks that changed on the last update: near 1 on a scene cut
@@ -35,30 +40,33 @@ public final class MotionGate {
     private var lastMoved: [Bool] = []
 
     public init(config: MotionGateConfig = MotionGateConfig()) {
-        precondition(config.blockSize >= 2 && config.threshold > 0 && config.backgroundAlpha > 0 && config.backgroundAlpha <= 1,
+        precondition(config.blockSize >= 2 && config.threshold > 0 && config.lag >= 1,
                      "motion gate config \(config) out of range")
         self.config = config
     }
 
-    /// Compares `gray` with the background, updates it, and returns the boxes
+    /// Compares `gray` with the frame `lag` passes before, and returns the boxes
     /// (frame pixels, inside the frame) where the picture changed, leaving out
     /// blocks whose centre lies in one of `explained` (motion already accounted
     /// for, e.g. around faces being followed; changedFraction still counts them).
-    /// The first frame, and a frame of another size, only set the background: no motion.
+    /// The first frame, and a frame of another size, only start the history: no motion.
     public func update(_ gray: GrayImage, explained: [Box] = []) -> [Box] {
         let bs = config.blockSize
         let c = max(1, gray.width / bs), r = max(1, gray.height / bs)
         let means = gray.resized(width: c, height: r).pixels.map(Float.init)   // (r, c)
-        guard gray.width == frameWidth, gray.height == frameHeight, background.count == means.count else {
+        guard gray.width == frameWidth, gray.height == frameHeight, history.first?.count == means.count else {
             (frameWidth, frameHeight, cols, rows) = (gray.width, gray.height, c, r)
-            background = means
+            history = [means]
             changedFraction = 0
             lastMoved = []
             return []
         }
+        let before = history[0]
+        history.append(means)
+        if history.count > config.lag { history.removeFirst() }
         // Global light change: the median of all block differences.
         var diff = [Float](repeating: 0, count: means.count)   // (rows, cols)
-        for i in means.indices { diff[i] = means[i] - background[i] }
+        for i in means.indices { diff[i] = means[i] - before[i] }
         let shift = Self.median(diff)
         var moved = [Bool](repeating: false, count: means.count)   // (rows, cols)
         var any = false
@@ -68,8 +76,6 @@ public final class MotionGate {
         }
         changedFraction = Double(moved.lazy.filter { $0 }.count) / Double(max(1, moved.count))
         lastMoved = moved
-        let a = config.backgroundAlpha
-        for i in background.indices { background[i] += a * (means[i] - background[i]) }
         guard any else { return [] }
         if !explained.isEmpty {
             let sx = Double(gray.width) / Double(cols), sy = Double(gray.height) / Double(rows)

@@ -2,8 +2,11 @@
 // Two budgets of cascade windows (token buckets, so the cost is spread evenly
 // over frames and no frame pays for a whole scan):
 // - urgent, one full scan per `busyPeriod` seconds of source time, spent only
-//   on tiles where the MotionGate saw change since their last search (each at
-//   most every `minRescan` s), oldest first, then on tiles never searched yet
+//   where the MotionGate saw change since the last search there: in each tile
+//   over the changed spots, grown by the reach of the tile's faces (a face over
+//   a changed spot lies whole inside; on group-1080p a moving photo's corner
+//   cost 48-k-window searches instead of 480-k tiles), each tile at most every
+//   `minRescan` s, oldest first; then on tiles never searched yet
 //   (HaarFaceDetector searches a new picture whole and marks every tile
 //   searched with `all`, so these are left only where no one did);
 // - routine, spent on the tiles searched longest ago, whatever moved, but
@@ -31,8 +34,9 @@ public final class RollingScan {
     public static let routineHeadroom = 0.9
     /// Seconds of slack the routine keeps before a deadline (passes come at frame times).
     public static let routineSlack = 1.0
-    private var lastSearched: [Double]   // per tile: source time of its last search; -inf = never
-    private var dirty: [Bool]            // per tile: motion seen since its last search
+    private var lastSearched: [Double]   // per tile: source time of its last whole search; -inf = never
+    private var lastMoved: [Double]      // per tile: source time of its last motion-driven search
+    private var changed: [Box?]          // per tile: where motion (grown by its reach) was seen since, inside it
     private var urgent: Double = 0       // cascade windows available for changed tiles
     private var routine: Double = 0      // cascade windows available for the oldest tiles
     private var lastTime: Double?
@@ -44,15 +48,20 @@ public final class RollingScan {
         self.busyPeriod = busyPeriod
         self.stillPeriod = stillPeriod
         lastSearched = Array(repeating: -.infinity, count: plan.tiles.count)
-        dirty = Array(repeating: false, count: plan.tiles.count)
+        lastMoved = lastSearched
+        changed = Array(repeating: nil, count: plan.tiles.count)
         maxTileCost = plan.tiles.map(\.cost).max() ?? 1
     }
 
-    /// The tiles to search on a pass at source time `now` (seconds). `motion`: where the picture
-    /// changed since the last pass (frame pixels); nil when there is no motion gate.
+    /// The tiles, or parts of tiles (ScanTile.partial), to search on a pass at source time `now`
+    /// (seconds). `motion`: where the picture changed since the last pass (frame pixels); nil
+    /// when there is no motion gate (every tile changed all over).
     public func next(now: Double, motion: [Box]?) -> [ScanTile] {
-        for (i, t) in plan.tiles.enumerated() where !dirty[i] {
-            if motion?.contains(where: { !$0.intersection(t.job.region).isEmpty }) ?? true { dirty[i] = true }
+        for (i, t) in plan.tiles.enumerated() {
+            for spot in motion ?? [t.job.region] {
+                let part = spot.grown(by: t.reach).intersection(t.job.region)
+                if !part.isEmpty { changed[i] = changed[i]?.union(part) ?? part }
+            }
         }
         let dt = lastTime.map { max(0, min(1, now - $0)) } ?? 0
         lastTime = now
@@ -62,21 +71,26 @@ public final class RollingScan {
         let routineRate = total / (stillPeriod * Self.routineHeadroom)   // cascade windows per second
         routine = min(cap, routine + routineRate * dt)
         var picked: [ScanTile] = []
-        func take(_ i: Int) -> Double {
-            picked.append(plan.tiles[i])
-            lastSearched[i] = now
-            dirty[i] = false
-            return Double(plan.tiles[i].cost)
+        /// Searches tile i where it changed (`whole`: all of it) and returns the cost.
+        func take(_ i: Int, whole: Bool) -> Double {
+            let tile = whole ? plan.tiles[i] : plan.part(of: plan.tiles[i], in: changed[i] ?? plan.tiles[i].job.region)
+            picked.append(tile)
+            if !tile.partial { lastSearched[i] = now }
+            lastMoved[i] = now
+            changed[i] = nil
+            return Double(tile.cost)
         }
         // Changed tiles first (each at most every minRescan: a region that keeps moving does not
         // take the whole budget), then the never-searched ones.
         let due = now - Self.minRescan
-        while urgent > 0, let i = oldest(where: { self.dirty[$0] && self.lastSearched[$0] <= due })
-                                  ?? oldest(where: { self.lastSearched[$0] == -.infinity }) {
-            urgent -= take(i)
+        while urgent > 0, let i = oldest(by: lastMoved, where: { self.changed[$0] != nil && self.lastMoved[$0] <= due }) {
+            urgent -= take(i, whole: false)
+        }
+        while urgent > 0, let i = oldest(by: lastSearched, where: { self.lastSearched[$0] == -.infinity }) {
+            urgent -= take(i, whole: true)
         }
         if behind(now: now, rate: routineRate) {
-            while routine > 0, let i = oldest(where: { _ in true }) { routine -= take(i) }
+            while routine > 0, let i = oldest(by: lastSearched, where: { _ in true }) { routine -= take(i, whole: true) }
         }
         return picked
     }
@@ -96,19 +110,19 @@ public final class RollingScan {
 
     /// Every tile, now (a new picture: a still image). Resets the ages.
     public func all(now: Double) -> [ScanTile] {
-        for i in plan.tiles.indices { lastSearched[i] = now; dirty[i] = false }
+        for i in plan.tiles.indices { (lastSearched[i], lastMoved[i], changed[i]) = (now, now, nil) }
         lastTime = now
         (urgent, routine) = (0, 0)
         return plan.tiles
     }
 
     /// Among the tiles that pass `wanted` and were not searched at this very time: the one
-    /// searched longest ago, the cheapest among equals.
-    private func oldest(where wanted: (Int) -> Bool) -> Int? {
+    /// with the oldest `ages` entry, the cheapest among equals.
+    private func oldest(by ages: [Double], where wanted: (Int) -> Bool) -> Int? {
         var best: Int?
-        for i in plan.tiles.indices where lastSearched[i] != lastTime && wanted(i) {
+        for i in plan.tiles.indices where lastMoved[i] != lastTime && wanted(i) {
             guard let b = best else { best = i; continue }
-            if lastSearched[i] != lastSearched[b] { if lastSearched[i] < lastSearched[b] { best = i }; continue }
+            if ages[i] != ages[b] { if ages[i] < ages[b] { best = i }; continue }
             if plan.tiles[i].cost < plan.tiles[b].cost { best = i }
         }
         return best

@@ -16,6 +16,13 @@ public struct ScanTile: Sendable, Equatable {
     public var cost: Int
     /// 0 for the finest band (the smallest faces), counting up.
     public var band: Int
+    /// Frame pixels a face of the band reaches beyond any point it covers (its largest raw
+    /// window, and a tenth more): a face over a changed spot lies inside the spot grown by it.
+    public var reach: Int
+    /// Its index in ScanPlan.tiles.
+    public var index: Int
+    /// Only part of the tile's region is searched (ScanPlan.part): the rest was not.
+    public var partial = false
 }
 
 public struct ScanPlan: Sendable, Equatable {
@@ -26,6 +33,9 @@ public struct ScanPlan: Sendable, Equatable {
     public let tiles: [ScanTile]
     /// Sum of the tiles' costs: one full scan.
     public let totalCost: Int
+    /// The cascade's window and pyramid step, for the cost of a part of a tile.
+    public let window: Int
+    public let scaleFactor: Double
 
     /// A band covers faces [lo, lo × bandRatio]; the next starts where it ends.
     public static let bandRatio = 3.0
@@ -42,6 +52,8 @@ public struct ScanPlan: Sendable, Equatable {
         self.minFace = minFace
         self.maxFace = top
         self.scale = scale
+        self.window = window
+        self.scaleFactor = scaleFactor
         var tiles: [ScanTile] = []
         var lo = Double(minFace)
         var band = 0
@@ -58,7 +70,7 @@ public struct ScanPlan: Sendable, Equatable {
                     var j = job
                     j.region = Box(x: xs.start, y: ys.start, width: xs.length, height: ys.length)
                     let cost = RegionDetector.windows(j, window: window, scaleFactor: scaleFactor)
-                    tiles.append(ScanTile(job: j, cost: max(1, cost), band: band))
+                    tiles.append(ScanTile(job: j, cost: max(1, cost), band: band, reach: Int(overlap.rounded(.up)), index: tiles.count))
                 }
             }
             if hi >= Double(top) { break }
@@ -67,6 +79,18 @@ public struct ScanPlan: Sendable, Equatable {
         }
         self.tiles = tiles
         totalCost = tiles.reduce(0) { $0 + $1.cost }
+    }
+
+    /// `tile`'s search over the part of its region inside `area`, with its own cost; the
+    /// whole tile when that part is all of it.
+    public func part(of tile: ScanTile, in area: Box) -> ScanTile {
+        let region = area.intersection(tile.job.region)
+        guard region != tile.job.region else { return tile }
+        var part = tile
+        part.job.region = region
+        part.cost = max(1, RegionDetector.windows(part.job, window: window, scaleFactor: scaleFactor))
+        part.partial = true
+        return part
     }
 
     /// Evenly spaced spans of at most `side` covering 0..<length, neighbours sharing at least
