@@ -16,9 +16,9 @@ public struct ScanTile: Sendable, Equatable {
     public var cost: Int
     /// 0 for the finest band (the smallest faces), counting up.
     public var band: Int
-    /// Frame pixels a face of the band reaches beyond any point it covers (its largest raw
-    /// window, and a tenth more): a face over a changed spot lies inside the spot grown by it.
-    public var reach: Int
+    /// Frame pixels a face of the band reaches beyond any point it covers (the tiles'
+    /// overlap, ScanPlan.overlap): a face over a changed spot lies inside the spot grown by it.
+    public var reach: Int { Int(ScanPlan.overlap(job).rounded(.up)) }
     /// Its index in ScanPlan.tiles.
     public var index: Int
     /// Only part of the tile's region is searched (ScanPlan.part): the rest was not.
@@ -63,14 +63,14 @@ public struct ScanPlan: Sendable, Equatable {
             let job = DetectionJob(region: Box(x: 0, y: 0, width: width, height: height),
                                    minFace: Int((lo / m).rounded(.down)), maxFace: Int((hi * m).rounded(.up)), scale: scale)
             // Tile side and overlap in frame pixels.
-            let overlap = Double(job.maxFace) * 1.1
+            let overlap = Self.overlap(job)
             let side = max(Double(tileSide) / scale, 3 * overlap)
             for ys in Self.spans(length: height, side: side, overlap: overlap) {
                 for xs in Self.spans(length: width, side: side, overlap: overlap) {
                     var j = job
                     j.region = Box(x: xs.start, y: ys.start, width: xs.length, height: ys.length)
                     let cost = RegionDetector.windows(j, window: window, scaleFactor: scaleFactor)
-                    tiles.append(ScanTile(job: j, cost: max(1, cost), band: band, reach: Int(overlap.rounded(.up)), index: tiles.count))
+                    tiles.append(ScanTile(job: j, cost: max(1, cost), band: band, index: tiles.count))
                 }
             }
             if hi >= Double(top) { break }
@@ -80,6 +80,10 @@ public struct ScanPlan: Sendable, Equatable {
         self.tiles = tiles
         totalCost = tiles.reduce(0) { $0 + $1.cost }
     }
+
+    /// How far neighbouring tiles of a band overlap, in frame pixels: its largest raw window and
+    /// a tenth more, so every face of the band lies whole inside at least one tile.
+    static func overlap(_ job: DetectionJob) -> Double { Double(job.maxFace) * 1.1 }
 
     /// `tile`'s search over the part of its region inside `area`, with its own cost; the
     /// whole tile when that part is all of it.
