@@ -23,7 +23,7 @@ struct RecallBench: ParsableCommand {
     @OptionGroup var detection: DetectionOptions
     @Option(help: "Run the reference on every Nth frame only (1: every frame; recall counts those frames).") var referenceEvery = 1
     @Option(help: "Stop after N frames.") var frames: Int?
-    @Option(help: "Write per frame the reference boxes, ours (drawn) and the detection pass: {\"frame\":N,\"reference\":[...],\"ours\":[...],\"detected\":[...],\"jobs\":J,\"cascade_kwindows\":K,\"motion_regions\":[[x,y,w,h],...],\"scene_cut\":B,\"ms\":T} (T: our milliseconds on that frame).") var dump: String?
+    @Option(help: "Write per frame the reference boxes, ours (drawn) and the detection pass: {\"frame\":N,\"reference\":[...],\"ours\":[...],\"detected\":[...],\"jobs\":J,\"cascade_kwindows\":K,\"track_kwindows\":K2,\"motion_regions\":[[x,y,w,h],...],\"scene_cut\":B,\"ms\":T} (K2: of K, around followed faces; T: our milliseconds on that frame).") var dump: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -101,7 +101,8 @@ struct RecallBench: ParsableCommand {
             if dump != nil {
                 var line = "{\"frame\":\(frame.index),\"reference\":\(BoxLine.array(ref)),\"ours\":\(BoxLine.array(ours[frame.index] ?? []))"
                 if let p = passes[frame.index] {
-                    line += ",\"detected\":\(BoxLine.array(p.faces)),\"jobs\":\(p.jobs),\"cascade_kwindows\":\(p.windows / 1000)"
+                    line += ",\"detected\":\(BoxLine.array(p.faces)),\"jobs\":\(p.jobs),\"cascade_kwindows\":\(String(format: "%.1f", Double(p.windows) / 1000))"
+                        + ",\"track_kwindows\":\(String(format: "%.1f", Double(p.trackWindows) / 1000))"
                         + ",\"motion_regions\":\(BoxLine.array(p.motionRegions)),\"scene_cut\":\(p.sceneCut)"
                 }
                 dumpLines.append(line + ",\"ms\":\(String(format: "%.2f", oursMs[frame.index]))}")

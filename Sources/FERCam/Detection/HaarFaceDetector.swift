@@ -141,6 +141,7 @@ public final class HaarFaceDetector: FaceDetector {
         let found = Self.byAuthority(try run(jobs, on: frame.gray), jobs: jobs, trackJobs: trackJobs)
         let faces = Self.withoutNested(Self.merged(found), in: tracked.filter(\.confirmed).map(\.box))
         lastPass = DetectionPass(jobs: jobs.count, windows: jobs.reduce(0) { $0 + windows($1) },
+                                 trackWindows: jobs[..<trackJobs].reduce(0) { $0 + windows($1) },
                                  motionRegions: motionRegions, boxes: found.count, sceneCut: sceneCut, faces: faces)
         return faces
     }
@@ -179,9 +180,10 @@ public final class HaarFaceDetector: FaceDetector {
         Box(x: face.x - face.width, y: face.y - face.height / 2, width: face.width * 3, height: face.height * 9 / 2)
     }
 
-    /// Window positions the cascade evaluates for a job (RollingScan's unit).
+    /// Window positions the cascade evaluates for a job (RollingScan's unit), at the job's own
+    /// pyramid step (a search around a followed face steps trackScaleFactor).
     private func windows(_ job: DetectionJob) -> Int {
-        RegionDetector.windows(job, window: window, scaleFactor: config.scaleFactor)
+        RegionDetector.windows(job, window: window, scaleFactor: job.scaleFactor ?? config.scaleFactor)
     }
 
     private func rollingScan(width: Int, height: Int) throws(CamError) -> RollingScan {
@@ -303,6 +305,8 @@ public struct DetectionPass: Sendable, Equatable {
     public var jobs = 0
     /// Window positions the cascade evaluated, summed over the searches (RegionDetector.windows).
     public var windows = 0
+    /// ... of which in the searches around followed faces.
+    public var trackWindows = 0
     /// Where the motion gate saw change no followed face explains (frame pixels).
     public var motionRegions: [Box] = []
     /// Boxes found before merging duplicates.
