@@ -101,8 +101,9 @@ struct RecallBench: ParsableCommand {
             if dump != nil {
                 var line = "{\"frame\":\(frame.index),\"reference\":\(BoxLine.array(ref)),\"ours\":\(BoxLine.array(ours[frame.index] ?? []))"
                 if let p = passes[frame.index] {
-                    line += ",\"detected\":\(BoxLine.array(p.faces)),\"jobs\":\(p.jobs),\"cascade_kwindows\":\(String(format: "%.1f", Double(p.windows) / 1000))"
-                        + ",\"track_kwindows\":\(String(format: "%.1f", Double(p.trackWindows) / 1000))"
+                    func kilo(_ n: Int) -> String { String(format: "%.1f", Double(n) / 1000) }
+                    line += ",\"detected\":\(BoxLine.array(p.faces)),\"jobs\":\(p.jobs),\"cascade_kwindows\":\(kilo(p.windows))"
+                        + ",\"track_kwindows\":\(kilo(p.trackWindows))"
                         + ",\"motion_regions\":\(BoxLine.array(p.motionRegions)),\"scene_cut\":\(p.sceneCut)"
                 }
                 dumpLines.append(line + ",\"ms\":\(String(format: "%.2f", oursMs[frame.index]))}")

@@ -140,8 +140,8 @@ public final class HaarFaceDetector: FaceDetector {
         }
         let found = Self.byAuthority(try run(jobs, on: frame.gray), jobs: jobs, trackJobs: trackJobs)
         let faces = Self.withoutNested(Self.merged(found), in: tracked.filter(\.confirmed).map(\.box))
-        lastPass = DetectionPass(jobs: jobs.count, windows: jobs.reduce(0) { $0 + windows($1) },
-                                 trackWindows: jobs[..<trackJobs].reduce(0) { $0 + windows($1) },
+        let counts = jobs.map(windows)   // per job
+        lastPass = DetectionPass(jobs: jobs.count, windows: counts.reduce(0, +), trackWindows: counts[..<trackJobs].reduce(0, +),
                                  motionRegions: motionRegions, boxes: found.count, sceneCut: sceneCut, faces: faces)
         return faces
     }
